@@ -15,7 +15,8 @@ export interface CtrkitVitestOptions {
 }
 
 export function ctrkitVitestConfig(packageDir: string, options: CtrkitVitestOptions = {}): UserConfig {
-  const resultsDir = resolve(packageDir, '.test-results');
+  // The kernel-matrix run (scripts/vm) writes its reports beside the host's, not over them.
+  const resultsDir = resolve(packageDir, process.env.CTRKIT_RESULTS_DIR ?? '.test-results');
   const shared = {
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: conditions } },
