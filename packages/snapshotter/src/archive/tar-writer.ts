@@ -1,0 +1,109 @@
+// Encodes tar headers: USTAR blocks, with a PAX extended header in front whenever a
+// field does not fit (long names, big ids or sizes, sub-second mtimes) or xattrs exist.
+// Output depends only on the input, so diffs are byte-reproducible.
+import { encodePax } from './pax.js';
+import { BLOCK, type EntryType, type Timestamp } from './tar-header.js';
+
+export interface WriteHeader {
+  readonly name: string;
+  readonly type: EntryType;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly mtime: Timestamp;
+  readonly linkname?: string;
+  readonly devmajor?: number;
+  readonly devminor?: number;
+  /** Already filtered and sorted by name. */
+  readonly xattrs?: ReadonlyArray<readonly [string, Uint8Array]>;
+}
+
+const FLAG: Record<EntryType, string> = {
+  file: '0',
+  hardlink: '1',
+  symlink: '2',
+  char: '3',
+  block: '4',
+  dir: '5',
+  fifo: '6',
+};
+
+/** Two zero blocks: the end-of-archive marker. */
+export const END_OF_ARCHIVE: Buffer = Buffer.alloc(2 * BLOCK);
+
+/** Zero bytes that pad content of `size` bytes to a whole block. */
+export function padding(size: number): Buffer {
+  const n = (BLOCK - (size % BLOCK)) % BLOCK;
+  return n === 0 ? EMPTY : ZEROS.subarray(0, n);
+}
+const EMPTY = Buffer.alloc(0);
+const ZEROS = Buffer.alloc(BLOCK);
+
+/** The header block(s) for one entry; the caller writes the content and padding after. */
+export function encodeHeader(h: WriteHeader): Buffer {
+  const pax: Array<[string, Uint8Array]> = [];
+  const name = Buffer.from(h.name, 'utf8');
+  const link = Buffer.from(h.linkname ?? '', 'utf8');
+  if (name.length > 100) pax.push(['path', name]);
+  if (link.length > 100) pax.push(['linkpath', link]);
+  const fits = (v: number, digits: number) => v >= 0 && v < 8 ** digits;
+  if (!fits(h.uid, 7)) pax.push(['uid', Buffer.from(String(h.uid))]);
+  if (!fits(h.gid, 7)) pax.push(['gid', Buffer.from(String(h.gid))]);
+  if (!fits(h.size, 11)) pax.push(['size', Buffer.from(String(h.size))]);
+  if (h.mtime.nsec !== 0 || !fits(h.mtime.sec, 11)) pax.push(['mtime', Buffer.from(paxTime(h.mtime))]);
+  for (const [k, v] of h.xattrs ?? []) pax.push([`SCHILY.xattr.${k}`, v]);
+
+  const main = block(
+    h,
+    name.length > 100 ? name.subarray(0, 100) : name,
+    link.length > 100 ? link.subarray(0, 100) : link,
+  );
+  if (pax.length === 0) return main;
+  pax.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const body = encodePax(pax);
+  const base = h.name.replace(/\/+$/, '').split('/').pop() ?? '';
+  const paxName = Buffer.from(`PaxHeaders.0/${base}`, 'utf8').subarray(0, 100);
+  const ph = block(
+    { name: '', type: 'file', mode: 0o644, uid: 0, gid: 0, size: body.length, mtime: { sec: 0, nsec: 0 } },
+    paxName,
+    EMPTY,
+    'x',
+  );
+  return Buffer.concat([ph, body, padding(body.length), main]);
+}
+
+function block(h: WriteHeader, name: Uint8Array, link: Uint8Array, flag = FLAG[h.type]): Buffer {
+  const b = Buffer.alloc(BLOCK);
+  b.set(name, 0);
+  octal(b, 100, 8, h.mode & 0o7777);
+  octal(b, 108, 8, h.uid);
+  octal(b, 116, 8, h.gid);
+  octal(b, 124, 12, h.type === 'file' || flag === 'x' ? h.size : 0);
+  octal(b, 136, 12, h.mtime.sec);
+  b.write(flag, 156, 'latin1');
+  b.set(link, 157);
+  b.write('ustar\x0000', 257, 'latin1');
+  octal(b, 329, 8, h.devmajor ?? 0);
+  octal(b, 337, 8, h.devminor ?? 0);
+  b.fill(0x20, 148, 156);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += b[i]!;
+  b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return b;
+}
+
+/** Octal, zero padded, NUL terminated; values that do not fit are written as 0 (PAX carries them). */
+function octal(b: Buffer, off: number, len: number, v: number): void {
+  const digits = len - 1;
+  const s = v >= 0 && v < 8 ** digits ? Math.floor(v).toString(8).padStart(digits, '0') : '0'.repeat(digits);
+  b.write(s, off, 'latin1');
+}
+
+function paxTime(t: Timestamp): string {
+  if (t.nsec === 0) return String(t.sec);
+  const frac = (ns: number) => String(ns).padStart(9, '0').replace(/0+$/, '');
+  // -1.5 s is stored as sec -2, nsec 5e8.
+  if (t.sec < 0) return `-${-(t.sec + 1)}.${frac(1e9 - t.nsec)}`;
+  return `${t.sec}.${frac(t.nsec)}`;
+}
