@@ -1,0 +1,121 @@
+// An inter-process lock on a path, for the metadata store. Node has no flock(2), so the
+// lock is a file created with O_EXCL that names its owner (pid + process start time, so a
+// recycled pid is not mistaken for the owner). A lock whose owner has died — a SIGKILL
+// in the middle of a commit — is stale and is broken by the next process that wants it.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { SnapshotError } from './errors.js';
+
+export interface LockOptions {
+  /** Give up after this many ms. @default 30000 */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A held lock; `release()` is idempotent. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+const selfStart = processStartTime(process.pid);
+
+/** Takes the lock at `path`, waiting (with backoff) while a live process holds it. */
+export async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  const token = `${process.pid} ${selfStart} ${randomBytes(6).toString('hex')}\n`;
+  let delay = 1;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    try {
+      const fh = await open(path, 'wx', 0o644);
+      try {
+        await fh.writeFile(token);
+      } finally {
+        await fh.close();
+      }
+      return lockHandle(path, token);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (await breakIfStale(path)) continue;
+    if (Date.now() > deadline) {
+      const owner = await readFile(path, 'utf8').catch(() => '?');
+      throw new SnapshotError(
+        'ERR_SNAPSHOT_STORE_LOCKED',
+        `the snapshot store lock ${path} is held by process ${owner.split(' ')[0]}; wait for it to finish or stop it`,
+      );
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 25);
+  }
+}
+
+function lockHandle(path: string, token: string): HeldLock {
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      // Only remove the lock if it is still ours (it may have been broken as stale).
+      const now = await readFile(path, 'utf8').catch(() => '');
+      if (now === token) await unlink(path).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Breaks the lock if its owner is gone. Two processes may find the same stale lock; the
+ * rename to a unique name lets only one of them take it away, and the winner checks that
+ * what it moved is still the stale owner's (otherwise it puts the live lock back).
+ */
+async function breakIfStale(path: string): Promise<boolean> {
+  const content = await readFile(path, 'utf8').catch(() => null);
+  if (content === null) return true; // released meanwhile: retry at once
+  if (!content.endsWith('\n')) return false; // being written right now
+  if (ownerAlive(content)) return false;
+  const aside = `${path}.stale-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return true; // someone else moved it first
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => '');
+  if (moved !== content) {
+    // We took a fresh lock by mistake: give it back (link never replaces a newer lock).
+    await link(aside, path).catch(() => {});
+    await unlink(aside).catch(() => {});
+    return false;
+  }
+  await unlink(aside).catch(() => {});
+  return true;
+}
+
+function ownerAlive(content: string): boolean {
+  const [pidText, start] = content.split(' ');
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  return processStartTime(pid) === start;
+}
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks); '' if the process is gone or a zombie. */
+function processStartTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (rest[0] === 'Z' || rest[0] === 'X') return '';
+    return rest[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
