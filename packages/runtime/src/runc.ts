@@ -1,0 +1,332 @@
+// Drives an OCI runtime binary (runc by default; crun speaks the same CLI) the way
+// containerd's go-runc does: every call gets `--root`, and a per-container JSON log
+// whose last error becomes a typed RuncError, never confused with a container's exit.
+import { type StdioOptions, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, rm, stat, writeFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { createInterface } from 'node:readline';
+import { inspect } from 'node:util';
+import { RuncError, RuntimeError } from './errors.js';
+import { runCollect, runUntilExit, spawnError } from './internal/spawn.js';
+import {
+  type CreateArgOptions,
+  checkId,
+  createArgs,
+  deleteArgs,
+  eventsArgs,
+  execArgs,
+  globalArgs,
+  killArgs,
+  type RunArgOptions,
+  runArgs,
+} from './runc-args.js';
+import { classifyRuncMessage, lastRuncError, parseRuncLog, stderrMessage } from './runc-log.js';
+import { RuncProcess } from './runc-process.js';
+import type { ContainerState, RuncEvent, RuncStats, RuntimeFeatures, RuntimeVersion } from './runc-types.js';
+import type { Process, Resources } from './spec-types.js';
+
+export interface RuncOptions {
+  /** 'runc', 'crun', or a path to an OCI runtime binary. @default 'runc' */
+  readonly binary?: string;
+  /** The runtime's state directory (`--root`). @default /run/<binary name> */
+  readonly root?: string;
+  /** runc's log format for the per-container log. @default 'json' */
+  readonly logFormat?: 'json' | 'text';
+  /** Use the systemd cgroup driver (cgroupsPath is then "slice:prefix:name"). @default false */
+  readonly systemdCgroup?: boolean;
+  readonly debug?: boolean;
+}
+
+/** Stdio for commands whose children may become the container (create, run, exec). */
+export type RuntimeStdio = StdioOptions;
+
+export interface CreateOptions extends CreateArgOptions {
+  /** Stdio for the container's init (and runc itself). @default 'ignore' */
+  readonly stdio?: RuntimeStdio;
+}
+
+export interface RunOptions extends RunArgOptions {
+  /** @default ['pipe', 'pipe', 'pipe'] */
+  readonly stdio?: RuntimeStdio;
+}
+
+export interface ExecOptions {
+  readonly detach?: boolean;
+  readonly pidFile?: string;
+  readonly consoleSocket?: string;
+  readonly ignorePaused?: boolean;
+  /** @default ['pipe', 'pipe', 'pipe'] in the foreground, 'ignore' when detached */
+  readonly stdio?: RuntimeStdio;
+}
+
+export interface EventsOptions {
+  /** One stats sample, then end. */
+  readonly stats?: boolean;
+  /** Interval between stats samples. @default 5000 */
+  readonly intervalMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export class Runc {
+  readonly binary: string;
+  readonly root: string;
+  readonly logFormat: 'json' | 'text';
+  readonly systemdCgroup: boolean;
+  readonly debug: boolean;
+
+  constructor(opts: RuncOptions = {}) {
+    this.binary = opts.binary ?? 'runc';
+    const name = this.binary.split('/').pop() || 'runc';
+    this.root = resolvePath(opts.root ?? `/run/${name}`);
+    this.logFormat = opts.logFormat ?? 'json';
+    this.systemdCgroup = opts.systemdCgroup ?? false;
+    this.debug = opts.debug ?? false;
+  }
+
+  /** The per-container log runc writes (`<root>/<id>.log.json`; runc and crun skip plain files in root). */
+  logPath(id: string): string {
+    return `${this.root}/${checkId(id)}.log.json`;
+  }
+
+  /** The full argv (after the binary) for a command, with global flags. */
+  args(id: string | null, command: readonly string[]): string[] {
+    return [
+      ...globalArgs({
+        root: this.root,
+        ...(id !== null ? { log: this.logPath(id), logFormat: this.logFormat } : {}),
+        systemdCgroup: this.systemdCgroup,
+        debug: this.debug,
+      }),
+      ...command,
+    ];
+  }
+
+  private ensureRoot(): void {
+    mkdirSync(this.root, { recursive: true, mode: 0o700 });
+  }
+
+  private async logOffset(id: string): Promise<number> {
+    try {
+      return (await stat(this.logPath(id))).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The last error runc logged for `id` since `offset`, or null. */
+  async lastError(id: string, offset = 0): Promise<string | null> {
+    let fh: Awaited<ReturnType<typeof open>> | undefined;
+    try {
+      fh = await open(this.logPath(id), 'r');
+      const size = (await fh.stat()).size;
+      if (size <= offset) return null;
+      const buf = Buffer.alloc(size - offset);
+      await fh.read(buf, 0, buf.length, offset);
+      return lastRuncError(parseRuncLog(buf.toString('utf8')));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    } finally {
+      await fh?.close();
+    }
+  }
+
+  /** Builds the typed error for a failed command from the log, falling back to stderr. */
+  async failure(
+    command: string,
+    id: string | null,
+    offset: number,
+    status: number | null,
+    stderr: string,
+  ): Promise<RuncError> {
+    const logged = id !== null && this.logFormat === 'json' ? await this.lastError(id, offset) : null;
+    const msg = logged ?? (stderrMessage(stderr) || `${this.binary} ${command} exited ${status}`);
+    return new RuncError(classifyRuncMessage(msg), `${this.binary} ${command}`, msg, status);
+  }
+
+  private async call(id: string | null, command: string[], input?: string): Promise<string> {
+    this.ensureRoot();
+    const offset = id !== null ? await this.logOffset(id) : 0;
+    const r = await runCollect(this.binary, this.args(id, command), input);
+    if (r.status !== 0) throw await this.failure(command[0] ?? '', id, offset, r.status, r.stderr);
+    return r.stdout;
+  }
+
+  private async callDetached(id: string, command: string[], stdio: RuntimeStdio): Promise<void> {
+    this.ensureRoot();
+    const offset = await this.logOffset(id);
+    const r = await runUntilExit(this.binary, this.args(id, command), stdio);
+    if (r.status !== 0) throw await this.failure(command[0] ?? '', id, offset, r.status, '');
+  }
+
+  private foreground(id: string, command: string[], stdio: RuntimeStdio): RuncProcess {
+    this.ensureRoot();
+    const child = spawn(this.binary, this.args(id, command), { stdio });
+    const failed = new Promise<never>((_, reject) => {
+      child.once('error', (e) => reject(spawnError(this.binary, e)));
+    });
+    failed.catch(() => {});
+    return new RuncProcess(child, failed);
+  }
+
+  /** `run`: create, start and (unless detached) supervise in the foreground; exits with the container's status. */
+  run(id: string, opts: RunOptions): RuncProcess {
+    return this.foreground(id, runArgs(id, opts), opts.stdio ?? (opts.detach ? 'ignore' : ['pipe', 'pipe', 'pipe']));
+  }
+
+  /** `create`: the init waits on exec.fifo until start(). Resolves on runc's exit, never on EOF (runc#1721). */
+  create(id: string, opts: CreateOptions): Promise<void> {
+    return this.callDetached(id, createArgs(id, opts), opts.stdio ?? 'ignore');
+  }
+
+  async start(id: string): Promise<void> {
+    await this.call(id, ['start', checkId(id)]);
+  }
+
+  async state(id: string): Promise<ContainerState> {
+    return JSON.parse(await this.call(id, ['state', checkId(id)])) as ContainerState;
+  }
+
+  async list(): Promise<ContainerState[]> {
+    const out = await this.call(null, ['list', '--format', 'json']);
+    const parsed = JSON.parse(out.trim() || '[]') as ContainerState[] | null;
+    return parsed ?? [];
+  }
+
+  /** Signals the init (`all`: every process in the container's cgroup, on runc <= 1.1 and crun). */
+  async kill(id: string, signal: string | number = 'SIGTERM', opts: { all?: boolean } = {}): Promise<void> {
+    await this.call(id, killArgs(id, signal, opts.all));
+  }
+
+  /** Deletes the container; `force` kills it first and succeeds when it does not exist. */
+  async delete(id: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.call(id, deleteArgs(id, opts.force));
+  }
+
+  /** Runs `proc` inside container `id`; the RuncProcess exits with the process's status (255: exec failed). */
+  async exec(id: string, proc: Process, opts: ExecOptions = {}): Promise<RuncProcess> {
+    this.ensureRoot();
+    const processFile = `${this.root}/${checkId(id)}.exec-${randomBytes(6).toString('hex')}.json`;
+    await writeFile(processFile, JSON.stringify(proc), { mode: 0o600 });
+    const p = this.foreground(
+      id,
+      execArgs(id, { processFile, ...opts }),
+      opts.stdio ?? (opts.detach ? 'ignore' : ['pipe', 'pipe', 'pipe']),
+    );
+    // runc reads process.json before it starts the process; remove it once runc is done with it.
+    p.exited.finally(() => rm(processFile, { force: true })).catch(() => {});
+    return p;
+  }
+
+  /** Host pids of the container's processes. */
+  async ps(id: string): Promise<number[]> {
+    return JSON.parse(await this.call(id, ['ps', '--format', 'json', checkId(id)])) as number[];
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.call(id, ['pause', checkId(id)]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.call(id, ['resume', checkId(id)]);
+  }
+
+  /** Applies new resource limits (`update --resources -` with runtime-spec LinuxResources JSON). */
+  async update(id: string, resources: Resources): Promise<void> {
+    await this.call(id, ['update', '--resources', '-', checkId(id)], JSON.stringify(resources));
+  }
+
+  /** Stats and OOM notifications as runc's `events` prints them; ends when the container stops. */
+  async *events(id: string, opts: EventsOptions = {}): AsyncGenerator<RuncEvent> {
+    const command = eventsArgs(id, opts);
+    if ((this.binary.split('/').pop() ?? '').startsWith('crun')) {
+      throw new RuntimeError(
+        'ERR_UNSUPPORTED',
+        'not-implemented',
+        `${this.binary} has no events command (crun#1273); use runc`,
+      );
+    }
+    opts.signal?.throwIfAborted();
+    this.ensureRoot();
+    const offset = await this.logOffset(id);
+    const child = spawn(this.binary, this.args(id, command), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stderr: Buffer[] = [];
+    child.stderr?.on('data', (b: Buffer) => stderr.push(b));
+    const exit = new Promise<number | null>((res, rej) => {
+      child.once('error', (e) => rej(spawnError(this.binary, e)));
+      child.once('exit', (code) => res(code));
+    });
+    const onAbort = () => child.kill('SIGTERM');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const lines = createInterface({
+        input: child.stdout as NodeJS.ReadableStream,
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
+      for await (const line of lines) {
+        if (line.trim() === '') continue;
+        try {
+          yield JSON.parse(line) as RuncEvent;
+        } catch {
+          yield { type: 'error', id, error: line };
+        }
+      }
+      const code = await exit;
+      opts.signal?.throwIfAborted();
+      if (code !== 0) throw await this.failure('events', id, offset, code, Buffer.concat(stderr).toString('utf8'));
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    }
+  }
+
+  /** One stats sample (`events --stats`). */
+  async stats(id: string): Promise<RuncStats> {
+    for await (const e of this.events(id, { stats: true })) {
+      if (e.type === 'stats' && e.data) return e.data;
+    }
+    throw new RuntimeError('ERR_RUNTIME', 'internal', `${this.binary} events --stats ${id} printed no stats`);
+  }
+
+  /** `--version`, parsed. */
+  async version(): Promise<RuntimeVersion> {
+    const r = await runCollect(this.binary, ['--version']);
+    if (r.status !== 0) throw await this.failure('--version', null, 0, r.status, r.stderr);
+    return parseVersion(r.stdout);
+  }
+
+  /** `features` JSON, or null when the runtime has no such command (crun < 1.8.6, runc < 1.1). */
+  async features(): Promise<RuntimeFeatures | null> {
+    const r = await runCollect(this.binary, ['features']);
+    if (r.status !== 0) {
+      if (/unknown command|no help topic|not a valid command/i.test(r.stderr + r.stdout)) return null;
+      throw await this.failure('features', null, 0, r.status, r.stderr);
+    }
+    return JSON.parse(r.stdout) as RuntimeFeatures;
+  }
+
+  [inspect.custom](): string {
+    return `Runc { binary: ${this.binary}, root: ${this.root}${this.systemdCgroup ? ', systemd' : ''} }`;
+  }
+}
+
+/** Parses `runc --version` / `crun --version` output. */
+export function parseVersion(text: string): RuntimeVersion {
+  const first = text.match(/^(\S+) version (\S+)/m);
+  if (!first)
+    throw new RuntimeError(
+      'ERR_RUNTIME',
+      'internal',
+      `cannot parse runtime version from ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  const commit = text.match(/^commit: (\S+)/m)?.[1];
+  const spec = text.match(/^spec: (\S+)/m)?.[1];
+  return {
+    runtime: first[1] as string,
+    version: first[2] as string,
+    ...(commit ? { commit } : {}),
+    ...(spec ? { spec } : {}),
+  };
+}
