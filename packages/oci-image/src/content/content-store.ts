@@ -1,0 +1,335 @@
+// A content store over a directory, with containerd's local-store layout:
+//   blobs/<alg>/<hex>                    committed, read-only blobs
+//   ingest/<sha256(ref)>/{ref,data,startedat,updatedat,total,lock}
+//   labels/<alg>/<hex>.json              labels and times (written by rename, so atomic)
+// A process killed at any point leaves only complete blobs under blobs/ (see writer.ts).
+
+import type { Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { inspect } from 'node:util';
+import {
+  createDigester,
+  type Digest,
+  type DigestAlgorithm,
+  digestAlgorithm,
+  digestHex,
+  digestOf,
+  isDigest,
+  parseDigest,
+  verifyDigest,
+} from '../digest.js';
+import { OciImageError } from '../errors.js';
+import { compileFilters } from './filters.js';
+import { acquireLock, isHeldHere, releaseLock } from './lock.js';
+import type {
+  ContentInfo,
+  ContentWriter,
+  Filter,
+  Ingester,
+  IngestManager,
+  IngestStatus,
+  Manager,
+  Provider,
+  ReaderAt,
+  WriterOptions,
+} from './types.js';
+import { IngestWriter, type WriterHost } from './writer.js';
+
+interface Meta {
+  labels: Record<string, string>;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** A digest-addressed blob store in a directory, safe across processes. */
+export class ContentStore implements Manager, Provider, IngestManager, Ingester, WriterHost {
+  readonly root: string;
+  readonly #suspended = new Map<string, { offset: number; hash: Hash }>();
+
+  private constructor(root: string) {
+    this.root = root;
+  }
+
+  /** Opens (creating if needed) the store at `root`. */
+  static async open(root: string): Promise<ContentStore> {
+    await mkdir(join(root, 'blobs'), { recursive: true });
+    await mkdir(join(root, 'ingest'), { recursive: true });
+    return new ContentStore(root);
+  }
+
+  blobPath(digest: Digest): string {
+    return join(this.root, 'blobs', digestAlgorithm(digest), digestHex(digest));
+  }
+
+  #metaPath(digest: Digest): string {
+    return join(this.root, 'labels', digestAlgorithm(digest), `${digestHex(digest)}.json`);
+  }
+
+  #ingestDir(ref: string): string {
+    return join(this.root, 'ingest', digestHex(digestOf(ref)));
+  }
+
+  // ---- Manager
+
+  async info(digest: Digest): Promise<ContentInfo> {
+    parseDigest(digest);
+    const st = await stat(this.blobPath(digest)).catch((err) => {
+      throw notFound(digest, err);
+    });
+    const meta = await this.#readMeta(digest);
+    return {
+      digest,
+      size: st.size,
+      createdAt: meta.createdAt ? new Date(meta.createdAt) : st.mtime,
+      updatedAt: meta.updatedAt ? new Date(meta.updatedAt) : st.mtime,
+      labels: meta.labels,
+    };
+  }
+
+  /** True when the blob is committed. */
+  async has(digest: Digest): Promise<boolean> {
+    return stat(this.blobPath(digest)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async update(info: Pick<ContentInfo, 'digest' | 'labels'>, fieldpaths?: readonly string[]): Promise<ContentInfo> {
+    const current = await this.info(info.digest);
+    let labels: Record<string, string> = { ...current.labels };
+    if (!fieldpaths || fieldpaths.length === 0 || fieldpaths.includes('labels')) {
+      labels = { ...info.labels };
+    } else {
+      for (const p of fieldpaths) {
+        if (!p.startsWith('labels.'))
+          throw new OciImageError(
+            'ERR_INVALID_ARGUMENT',
+            `cannot update field ${JSON.stringify(p)}; only labels and labels.<key>`,
+          );
+        const k = p.slice(7);
+        const v = info.labels[k];
+        if (v === undefined) delete labels[k];
+        else labels[k] = v;
+      }
+    }
+    for (const [k, v] of Object.entries(labels)) if (v === '') delete labels[k];
+    await this.writeMeta(info.digest, labels, current.createdAt);
+    return this.info(info.digest);
+  }
+
+  async writeMeta(digest: Digest, labels: Readonly<Record<string, string>>, createdAt?: Date): Promise<void> {
+    const path = this.#metaPath(digest);
+    await mkdir(join(path, '..'), { recursive: true });
+    const now = new Date().toISOString();
+    const meta: Meta = { labels: { ...labels }, createdAt: createdAt?.toISOString() ?? now, updatedAt: now };
+    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    await writeFile(tmp, JSON.stringify(meta));
+    await rename(tmp, path);
+  }
+
+  async #readMeta(digest: Digest): Promise<Meta> {
+    try {
+      const m = JSON.parse(await readFile(this.#metaPath(digest), 'utf8')) as Meta;
+      return { ...m, labels: m.labels ?? {} };
+    } catch {
+      return { labels: {} };
+    }
+  }
+
+  async walk(fn: (info: ContentInfo) => void | Promise<void>, ...filters: Filter[]): Promise<void> {
+    const match = compileFilters(filters);
+    for (const alg of await readdir(join(this.root, 'blobs')).catch(() => [] as string[])) {
+      for (const hex of await readdir(join(this.root, 'blobs', alg)).catch(() => [] as string[])) {
+        const d = `${alg}:${hex}`;
+        if (!isDigest(d)) continue;
+        let info: ContentInfo;
+        try {
+          info = await this.info(d);
+        } catch {
+          continue; // deleted while walking
+        }
+        const ok = match((f) =>
+          f === 'digest'
+            ? info.digest
+            : f.startsWith('labels.')
+              ? info.labels[f.slice(7)]
+              : f === 'size'
+                ? String(info.size)
+                : undefined,
+        );
+        if (ok) await fn(info);
+      }
+    }
+  }
+
+  async delete(digest: Digest): Promise<void> {
+    parseDigest(digest);
+    await unlink(this.blobPath(digest)).catch((err) => {
+      throw notFound(digest, err);
+    });
+    await unlink(this.#metaPath(digest)).catch(() => {});
+  }
+
+  // ---- Provider
+
+  async readerAt(desc: { digest: Digest }): Promise<ReaderAt> {
+    const fh = await open(this.blobPath(parseDigest(desc.digest)), 'r').catch((err) => {
+      throw notFound(desc.digest, err);
+    });
+    const { size } = await fh.stat();
+    return {
+      size,
+      async readAt(position, length) {
+        const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
+        let done = 0;
+        while (done < buf.length) {
+          const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return buf.subarray(0, done);
+      },
+      close: () => fh.close(),
+    };
+  }
+
+  async createReadStream(desc: { digest: Digest; size?: number }): Promise<Readable> {
+    const path = this.blobPath(parseDigest(desc.digest));
+    await stat(path).catch((err) => {
+      throw notFound(desc.digest, err);
+    });
+    const verify = verifyDigest(desc, `blob ${desc.digest}`);
+    const src = createReadStream(path, { highWaterMark: 1 << 20 });
+    src.on('error', (err) => verify.destroy(err));
+    return src.pipe(verify);
+  }
+
+  /** The whole blob in memory, verified (for manifests and configs). */
+  async readBlob(desc: { digest: Digest; size?: number }): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const c of await this.createReadStream(desc)) parts.push(c as Buffer);
+    return Buffer.concat(parts);
+  }
+
+  // ---- Ingester
+
+  async writer(ref: string, options: WriterOptions = {}): Promise<ContentWriter> {
+    if (typeof ref !== 'string' || ref === '')
+      throw new OciImageError('ERR_INVALID_ARGUMENT', 'an ingest ref must be a non-empty string');
+    if (options.expected !== undefined) parseDigest(options.expected, 'expected');
+    const dir = this.#ingestDir(ref);
+    await mkdir(dir, { recursive: true });
+    const lockPath = join(dir, 'lock');
+    await acquireLock(lockPath, ref);
+    try {
+      if (options.expected !== undefined && (await this.has(options.expected))) {
+        throw new OciImageError('ERR_ALREADY_EXISTS', `blob ${options.expected} is already in the store`);
+      }
+      const storedRef = await readFile(join(dir, 'ref'), 'utf8').catch(() => undefined);
+      const dataPath = join(dir, 'data');
+      const existing = storedRef === ref ? await stat(dataPath).catch(() => undefined) : undefined;
+      const alg: DigestAlgorithm = options.expected ? digestAlgorithm(options.expected) : 'sha256';
+      if (!existing) {
+        // A fresh ingest (or one a crash left without its ref file): start from zero.
+        await writeFile(join(dir, 'ref'), ref);
+        await writeFile(join(dir, 'startedat'), new Date().toISOString());
+        await writeFile(join(dir, 'total'), String(options.total ?? 0));
+        const fh = await open(dataPath, 'w+', 0o644);
+        this.#suspended.delete(ref);
+        return new IngestWriter(this, ref, dir, fh, 0, createDigester(alg), options.expected);
+      }
+      const total = Number(await readFile(join(dir, 'total'), 'utf8').catch(() => '0')) || 0;
+      if (options.total !== undefined && total !== 0 && options.total !== total) {
+        throw new OciImageError(
+          'ERR_INVALID_ARGUMENT',
+          `ingest ${JSON.stringify(ref)} was started with total ${total}, not ${options.total}; abort it to start over`,
+        );
+      }
+      if (options.total !== undefined && total === 0) await writeFile(join(dir, 'total'), String(options.total));
+      const fh = await open(dataPath, 'r+');
+      const offset = existing.size;
+      const kept = this.#suspended.get(ref);
+      this.#suspended.delete(ref);
+      // The hash state survives only inside this process; after a restart the data is
+      // re-hashed once (node:crypto cannot export a midstate).
+      const hash = kept && kept.offset === offset && alg === 'sha256' ? kept.hash : await rehash(dataPath, alg);
+      return new IngestWriter(this, ref, dir, fh, offset, hash, options.expected);
+    } catch (err) {
+      await releaseLock(lockPath);
+      throw err;
+    }
+  }
+
+  suspend(ref: string, offset: number, hash: Hash): void {
+    this.#suspended.set(ref, { offset, hash });
+  }
+
+  // ---- IngestManager
+
+  async status(ref: string): Promise<IngestStatus> {
+    const s = await this.#statusOf(this.#ingestDir(ref));
+    if (!s || s.ref !== ref) throw new OciImageError('ERR_NOT_FOUND', `no ingest for ref ${JSON.stringify(ref)}`);
+    return s;
+  }
+
+  async #statusOf(dir: string): Promise<IngestStatus | undefined> {
+    const ref = await readFile(join(dir, 'ref'), 'utf8').catch(() => undefined);
+    const st = await stat(join(dir, 'data')).catch(() => undefined);
+    if (ref === undefined || !st) return undefined;
+    const read = (f: string) => readFile(join(dir, f), 'utf8').catch(() => undefined);
+    const started = await read('startedat');
+    const updated = await read('updatedat');
+    const updatedAt = updated && new Date(updated) > st.mtime ? new Date(updated) : st.mtime;
+    return {
+      ref,
+      offset: st.size,
+      total: Number(await read('total')) || 0,
+      startedAt: started ? new Date(started) : st.birthtime,
+      updatedAt,
+    };
+  }
+
+  async listStatuses(...filters: Filter[]): Promise<IngestStatus[]> {
+    const match = compileFilters(filters);
+    const out: IngestStatus[] = [];
+    for (const name of await readdir(join(this.root, 'ingest')).catch(() => [] as string[])) {
+      const s = await this.#statusOf(join(this.root, 'ingest', name));
+      if (s && match((f) => (f === 'ref' ? s.ref : undefined))) out.push(s);
+    }
+    return out.sort((a, b) => a.ref.localeCompare(b.ref));
+  }
+
+  async abort(ref: string): Promise<void> {
+    const dir = this.#ingestDir(ref);
+    await this.status(ref);
+    const lockPath = join(dir, 'lock');
+    if (isHeldHere(lockPath))
+      throw new OciImageError(
+        'ERR_LOCKED',
+        `ingest ${JSON.stringify(ref)} has an open writer in this process; close it first`,
+      );
+    await acquireLock(lockPath, ref);
+    this.#suspended.delete(ref);
+    await unlink(join(dir, 'data')).catch(() => {});
+    await releaseLock(lockPath);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  [inspect.custom](): string {
+    return `ContentStore <${this.root}>`;
+  }
+}
+
+async function rehash(path: string, alg: DigestAlgorithm): Promise<Hash> {
+  const h = createDigester(alg);
+  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
+  return h;
+}
+
+function notFound(digest: string, cause: unknown): Error {
+  if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') return cause as Error;
+  return new OciImageError('ERR_NOT_FOUND', `blob ${digest} is not in the store`, { cause });
+}

@@ -1,0 +1,71 @@
+// Copying a stream into the store as one committed blob, like containerd's content.Copy:
+// resumes an interrupted ingest when the source can start at an offset.
+import { type Digest, verifyBytes } from '../digest.js';
+import { abortError, isAlreadyExists } from '../errors.js';
+import type { Descriptor } from '../types.js';
+import type { ContentStore } from './content-store.js';
+
+/** Bytes from the start, or a function giving bytes from an offset (for resume). */
+export type Chunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+export type BlobSource = Chunks | ((offset: number) => Promise<Chunks> | Chunks);
+
+export interface WriteBlobOptions {
+  /** The ingest ref. @default the digest */
+  readonly ref?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  /** Called after every chunk with the bytes so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Writes `source` into the store as `desc` (digest and size are verified at commit).
+ * @returns `false` when the blob was already present (nothing written), else `true`.
+ */
+export async function writeBlob(
+  store: ContentStore,
+  source: BlobSource,
+  desc: Pick<Descriptor, 'digest' | 'size'>,
+  options: WriteBlobOptions = {},
+): Promise<boolean> {
+  options.signal?.throwIfAborted();
+  if (await store.has(desc.digest)) return false;
+  let w: Awaited<ReturnType<ContentStore['writer']>>;
+  try {
+    w = await store.writer(options.ref ?? desc.digest, { expected: desc.digest, total: desc.size });
+  } catch (err) {
+    if (isAlreadyExists(err)) return false;
+    throw err;
+  }
+  try {
+    let chunks: Chunks;
+    if (typeof source === 'function') {
+      chunks = await source(w.offset);
+    } else {
+      if (w.offset > 0) await w.truncate(0);
+      chunks = source;
+    }
+    for await (const chunk of chunks) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      await w.write(chunk);
+      options.onProgress?.(w.offset, desc.size);
+    }
+    await w.commit({ size: desc.size, expected: desc.digest, ...(options.labels ? { labels: options.labels } : {}) });
+    return true;
+  } catch (err) {
+    await w.close();
+    if (isAlreadyExists(err)) return false;
+    throw err;
+  }
+}
+
+/** Writes bytes already in memory (manifests, configs) after checking them. */
+export async function writeBytes(
+  store: ContentStore,
+  bytes: Uint8Array,
+  desc: { digest: Digest; size: number },
+  labels?: Readonly<Record<string, string>>,
+): Promise<boolean> {
+  verifyBytes(bytes, desc);
+  return writeBlob(store, [bytes], desc, labels ? { labels } : {});
+}

@@ -1,0 +1,77 @@
+export { chainId, chainIds } from './chainid.js';
+export { ContentStore } from './content/content-store.js';
+export type {
+  CommitOptions,
+  ContentInfo,
+  ContentWriter,
+  Filter,
+  Ingester,
+  IngestManager,
+  IngestStatus,
+  Manager,
+  Provider,
+  ReaderAt,
+  WriterOptions,
+} from './content/types.js';
+export { type BlobSource, type Chunks, type WriteBlobOptions, writeBlob, writeBytes } from './content/write-blob.js';
+export { descriptorData, descriptorOf, parseDescriptor } from './descriptor.js';
+export {
+  createDigester,
+  type Digest,
+  type DigestAlgorithm,
+  digestAlgorithm,
+  digestHex,
+  digestOf,
+  isDigest,
+  parseDigest,
+  readAll,
+  verifyBytes,
+  verifyDigest,
+} from './digest.js';
+export {
+  abortError,
+  type ErrorCode,
+  ErrorCodes,
+  type ErrorKind,
+  isAlreadyExists,
+  isCtrkitError,
+  isNotFound,
+  OciImageError,
+} from './errors.js';
+export { checkLayerCount, parseImageConfig, serializeImageConfig } from './image-config.js';
+export { parseIndex, serializeIndex } from './image-index.js';
+export { MAX_DOCUMENT_SIZE } from './internal/json.js';
+export { type ParseDocumentOptions, parseManifest, serializeManifest } from './manifest.js';
+export {
+  type Compression,
+  detectCompression,
+  isConfigType,
+  isIndexType,
+  isLayerType,
+  isManifestType,
+  isNondistributableType,
+  isSchema1Type,
+  layerCompression,
+  MANIFEST_ACCEPT,
+  MediaTypes,
+} from './media-types.js';
+export {
+  defaultPlatform,
+  formatPlatform,
+  matchPlatform,
+  normalizePlatform,
+  type PlatformMatch,
+  parsePlatform,
+  platformVector,
+} from './platform.js';
+export { DOCKER_HUB, ImageReference, type ParseReferenceOptions, parseReference } from './reference.js';
+export { type ManifestSelection, type RejectedEntry, selectManifest } from './select-manifest.js';
+export type {
+  ContainerConfig,
+  Descriptor,
+  HistoryEntry,
+  ImageConfig,
+  ImageIndex,
+  ImageManifest,
+  Platform,
+} from './types.js';
