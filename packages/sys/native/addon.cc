@@ -1,0 +1,194 @@
+// Entry point: turns each Op into a sync function and an AsyncWorker-backed promise
+// function, shapes errno failures like Node's SystemError, and registers the rest.
+#include <pthread.h>
+#include <uv.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sys.h"
+
+namespace ctrkit {
+namespace {
+
+struct AddonData {
+  Napi::FunctionReference error_class;  // set by the JS loader: native errors are SyscallError
+};
+
+Args ParseArgs(const Napi::CallbackInfo& info, size_t from) {
+  Args args;
+  args.reserve(info.Length());
+  for (size_t i = from; i < info.Length(); i++) {
+    Arg a;
+    Napi::Value v = info[i];
+    if (v.IsNull() || v.IsUndefined()) {
+      a.null = true;
+    } else if (v.IsString()) {
+      a.str = v.As<Napi::String>().Utf8Value();
+    } else if (v.IsNumber()) {
+      a.num = v.As<Napi::Number>().Int64Value();
+    } else if (v.IsBigInt()) {
+      bool lossless;
+      a.num = v.As<Napi::BigInt>().Int64Value(&lossless);
+    } else if (v.IsBoolean()) {
+      a.num = v.As<Napi::Boolean>().Value() ? 1 : 0;
+    } else if (v.IsTypedArray()) {
+      auto t = v.As<Napi::TypedArray>();
+      auto base = static_cast<const uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+      a.bytes.assign(base, base + t.ByteLength());
+    }
+    args.push_back(std::move(a));
+  }
+  return args;
+}
+
+const char* ArgName(const Args& args, int idx) {
+  if (idx < 0 || static_cast<size_t>(idx) >= args.size() || args[idx].null) return nullptr;
+  return args[idx].str.c_str();
+}
+
+Napi::Value Failure(Napi::Env env, const Op* op, const Args& args, const Out& out, int err) {
+  const char* syscall = out.syscall != nullptr ? out.syscall : op->syscall;
+  int path_arg = out.path_arg != -2 ? out.path_arg : op->path_arg;
+  int dest_arg = out.path_arg != -2 ? -1 : op->dest_arg;
+  return SysError(env, err, syscall, ArgName(args, path_arg), ArgName(args, dest_arg));
+}
+
+class OpWorker : public Napi::AsyncWorker {
+ public:
+  OpWorker(Napi::Env env, const Op* op, Args args)
+      : Napi::AsyncWorker(env, "ctrkit.sys"), op_(op), args_(std::move(args)), deferred_(env) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override { err_ = op_->exec(args_, out_); }
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (err_ != 0) {
+      deferred_.Reject(Failure(env, op_, args_, out_, err_));
+    } else {
+      deferred_.Resolve(op_->done(env, out_));
+    }
+  }
+
+ private:
+  const Op* op_;
+  Args args_;
+  Out out_;
+  int err_ = 0;
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value CallSync(const Napi::CallbackInfo& info) {
+  auto op = static_cast<const Op*>(info.Data());
+  Args args = ParseArgs(info, 0);
+  Out out;
+  int err = op->exec(args, out);
+  if (err != 0) {
+    Napi::Error(info.Env(), Failure(info.Env(), op, args, out, err)).ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  return op->done(info.Env(), out);
+}
+
+Napi::Value CallAsync(const Napi::CallbackInfo& info) {
+  auto op = static_cast<const Op*>(info.Data());
+  auto worker = new OpWorker(info.Env(), op, ParseArgs(info, 0));
+  Napi::Promise p = worker->Promise();
+  worker->Queue();
+  return p;
+}
+
+void Register(Napi::Env env, Napi::Object exports, const Op* ops) {
+  for (const Op* op = ops; op->name != nullptr; op++) {
+    std::string name(op->name);
+    exports.Set(name, Napi::Function::New(env, CallSync, name, const_cast<Op*>(op)));
+    exports.Set(name + "Async", Napi::Function::New(env, CallAsync, name + "Async", const_cast<Op*>(op)));
+  }
+}
+
+Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
+  auto data = info.Env().GetInstanceData<AddonData>();
+  data->error_class = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+struct ThreadCall {
+  int (*fn)(void*);
+  void* ctx;
+  int result;
+};
+
+void* ThreadMain(void* p) {
+  auto call = static_cast<ThreadCall*>(p);
+  call->result = call->fn(call->ctx);
+  return nullptr;
+}
+
+}  // namespace
+
+Napi::Value SysError(Napi::Env env, int err, const char* syscall, const char* path, const char* dest) {
+  const char* code = uv_err_name(-err);
+  std::string msg = std::string(code) + ": " + uv_strerror(-err) + ", " + syscall;
+  if (path != nullptr) msg += std::string(" '") + path + "'";
+  if (dest != nullptr) msg += std::string(" -> '") + dest + "'";
+  auto data = env.GetInstanceData<AddonData>();
+  Napi::Object e;
+  if (data != nullptr && !data->error_class.IsEmpty()) {
+    e = data->error_class.New({Napi::String::New(env, msg)});
+  } else {
+    e = Napi::Error::New(env, msg).Value();
+  }
+  e.Set("code", Napi::String::New(env, code));
+  e.Set("errno", Napi::Number::New(env, -err));
+  e.Set("syscall", Napi::String::New(env, syscall));
+  if (path != nullptr) e.Set("path", Napi::String::New(env, path));
+  if (dest != nullptr) e.Set("dest", Napi::String::New(env, dest));
+  return e;
+}
+
+int OnDedicatedThread(int (*fn)(void*), void* ctx) {
+  ThreadCall call{fn, ctx, 0};
+  pthread_t t;
+  int rc = pthread_create(&t, nullptr, ThreadMain, &call);
+  if (rc != 0) return rc;
+  pthread_join(t, nullptr);
+  return call.result;
+}
+
+Napi::Value DoneUndefined(Napi::Env env, Out&) { return env.Undefined(); }
+Napi::Value DoneNumber(Napi::Env env, Out& out) { return Napi::Number::New(env, static_cast<double>(out.num)); }
+Napi::Value DoneString(Napi::Env env, Out& out) { return Napi::String::New(env, out.str); }
+Napi::Value DoneBufferOrNull(Napi::Env env, Out& out) {
+  if (out.absent) return env.Null();
+  return Napi::Buffer<uint8_t>::Copy(env, out.bytes.data(), out.bytes.size());
+}
+Napi::Value DoneNumberOrNull(Napi::Env env, Out& out) {
+  if (out.absent) return env.Null();
+  return Napi::Number::New(env, static_cast<double>(out.num));
+}
+Napi::Value DoneStringList(Napi::Env env, Out& out) {
+  auto arr = Napi::Array::New(env, out.list.size());
+  for (size_t i = 0; i < out.list.size(); i++) arr.Set(static_cast<uint32_t>(i), Napi::String::New(env, out.list[i]));
+  return arr;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData());
+  exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
+  Register(env, exports, kFsAtOps);
+  Register(env, exports, kFsOps);
+  Register(env, exports, kNsOps);
+  Register(env, exports, kSockOps);
+  InitConstants(env, exports);
+  InitPoll(env, exports);
+  InitMisc(env, exports);
+  return exports;
+}
+
+}  // namespace ctrkit
+
+namespace {
+Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return ctrkit::Init(env, exports); }
+}  // namespace
+
+NODE_API_MODULE(ctrkit_sys, InitModule)

@@ -1,0 +1,160 @@
+// Namespace-scoped opening. setns/unshare run only on a short-lived pthread made for the
+// one call (OnDedicatedThread): it enters the namespace, opens the descriptor, and exits.
+// The descriptor stays bound to that namespace, so JS and the libuv pool never move
+// (shared/reference/netns.md §1).
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "sys.h"
+
+namespace ctrkit {
+namespace {
+
+struct Ctx {
+  const Args& a;
+  Out& out;
+};
+
+int Fail(Out& out, const char* syscall, int path_arg) {
+  out.syscall = syscall;
+  out.path_arg = path_arg;
+  return errno;
+}
+
+// Joins the namespace named by args[idx] (a path, an fd, or null for "stay here").
+// Unsharing CLONE_FS first lets setns enter a mount namespace; the thread is discarded.
+int EnterNamespace(const Args& a, size_t idx, Out& out) {
+  const Arg& ns = a[idx];
+  if (ns.null) return 0;
+  int fd = static_cast<int>(ns.num);
+  bool own = !ns.str.empty();
+  if (own) {
+    fd = open(ns.str.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Fail(out, "open", static_cast<int>(idx));
+  }
+  int err = 0;
+  if (unshare(CLONE_FS) < 0 || setns(fd, 0) < 0) err = Fail(out, "setns", own ? static_cast<int>(idx) : -1);
+  if (own) close(fd);
+  return err;
+}
+
+// Args: protocol, netns, groups, rcvbuf. Out: fd, port id.
+int NetlinkOnThread(void* p) {
+  auto c = static_cast<Ctx*>(p);
+  int err = EnterNamespace(c->a, 1, c->out);
+  if (err != 0) return err;
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, static_cast<int>(c->a[0].num));
+  if (fd < 0) return Fail(c->out, "socket", -1);
+  int rcvbuf = static_cast<int>(c->a[3].num);
+  if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0 &&
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0) {
+    err = Fail(c->out, "setsockopt", -1);
+  }
+  struct sockaddr_nl addr = {};
+  addr.nl_family = AF_NETLINK;
+  addr.nl_groups = static_cast<uint32_t>(c->a[2].num);
+  socklen_t len = sizeof(addr);
+  if (err == 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) err = Fail(c->out, "bind", -1);
+  if (err == 0 && getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0) {
+    err = Fail(c->out, "getsockname", -1);
+  }
+  if (err != 0) {
+    close(fd);
+    return err;
+  }
+  c->out.num = fd;
+  c->out.num2 = addr.nl_pid;
+  return 0;
+}
+
+Napi::Value DoneNetlink(Napi::Env env, Out& out) {
+  auto o = Napi::Object::New(env);
+  o.Set("fd", Napi::Number::New(env, static_cast<double>(out.num)));
+  o.Set("portId", Napi::Number::New(env, static_cast<double>(out.num2)));
+  return o;
+}
+
+// Args: ns, path, flags, mode.
+int OpenOnThread(void* p) {
+  auto c = static_cast<Ctx*>(p);
+  int err = EnterNamespace(c->a, 0, c->out);
+  if (err != 0) return err;
+  int fd = open(c->a[1].str.c_str(), static_cast<int>(c->a[2].num) | O_CLOEXEC, static_cast<mode_t>(c->a[3].num));
+  if (fd < 0) return Fail(c->out, "open", 1);
+  c->out.num = fd;
+  return 0;
+}
+
+// Args: clone flag, kind ("net", "mnt", ...).
+int UnshareOnThread(void* p) {
+  auto c = static_cast<Ctx*>(p);
+  if (unshare(static_cast<int>(c->a[0].num)) < 0) return Fail(c->out, "unshare", -1);
+  std::string path = "/proc/thread-self/ns/" + c->a[1].str;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Fail(c->out, "open", -1);
+  c->out.num = fd;
+  return 0;
+}
+
+// Args: run dir, target file. The bind mount is made from the new namespace's thread.
+int BindNewNetnsOnThread(void* p) {
+  auto c = static_cast<Ctx*>(p);
+  if (unshare(CLONE_NEWNET) < 0) return Fail(c->out, "unshare", -1);
+  if (mount("/proc/thread-self/ns/net", c->a[1].str.c_str(), "none", MS_BIND, nullptr) < 0) {
+    return Fail(c->out, "mount", 1);
+  }
+  return 0;
+}
+
+template <int (*Fn)(void*)>
+int ExecOnThread(const Args& a, Out& out) {
+  Ctx ctx{a, out};
+  return OnDedicatedThread(Fn, &ctx);
+}
+
+// As iproute2's `ip netns add`: /run/netns is made a shared mount (bind-mounting it on
+// itself first if needed) so the netns mounts propagate to other mount namespaces.
+int ExecCreateNetns(const Args& a, Out& out) {
+  const char* dir = a[0].str.c_str();
+  const char* target = a[1].str.c_str();
+  if (mkdir(dir, 0755) < 0 && errno != EEXIST) return Fail(out, "mkdir", 0);
+  bool bound = false;
+  while (mount("", dir, "none", MS_SHARED | MS_REC, nullptr) < 0) {
+    if (errno != EINVAL || bound) return Fail(out, "mount", 0);
+    if (mount(dir, dir, "none", MS_BIND | MS_REC, nullptr) < 0) return Fail(out, "mount", 0);
+    bound = true;
+  }
+  int fd = open(target, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+  if (fd < 0) return Fail(out, "open", 1);
+  close(fd);
+  int err = ExecOnThread<BindNewNetnsOnThread>(a, out);
+  if (err != 0) unlink(target);  // leave no empty placeholder behind
+  return err;
+}
+
+int ExecDeleteNetns(const Args& a, Out& out) {
+  const char* target = a[0].str.c_str();
+  if (umount2(target, MNT_DETACH) < 0 && errno != EINVAL) return Fail(out, "umount2", 0);
+  if (unlink(target) < 0) return Fail(out, "unlink", 0);
+  return 0;
+}
+
+}  // namespace
+
+const Op kNsOps[] = {
+    {"openNetlink", "socket", ExecOnThread<NetlinkOnThread>, DoneNetlink, -1, -1},
+    {"openInNamespace", "open", ExecOnThread<OpenOnThread>, DoneNumber, 1, -1},
+    {"unshareFd", "unshare", ExecOnThread<UnshareOnThread>, DoneNumber, -1, -1},
+    {"createNetns", "mount", ExecCreateNetns, DoneUndefined, 1, -1},
+    {"deleteNetns", "umount2", ExecDeleteNetns, DoneUndefined, 0, -1},
+    {nullptr, nullptr, nullptr, nullptr, -1, -1},
+};
+
+}  // namespace ctrkit

@@ -1,0 +1,46 @@
+export { AT, CLONE, MNT, MS, NETLINK, O, RENAME, RESOLVE, S, XATTR } from './constants.js';
+export { major, makedev, minor, mknod, mknodSync } from './device.js';
+export {
+  AddonLoadError,
+  ClosedError,
+  ERROR_CODES,
+  isSysError,
+  SyscallError,
+  SysError,
+  UnsupportedError,
+} from './errors.js';
+export {
+  fchmodatSync,
+  fchownatSync,
+  fstatatSync,
+  linkatSync,
+  mkdiratSync,
+  mknodatSync,
+  openat2,
+  openat2Sync,
+  openatSync,
+  openRoot,
+  readlinkatSync,
+  renameat2Sync,
+  type Stat,
+  symlinkatSync,
+  syncfs,
+  type Timespec,
+  unlinkatSync,
+  utimensatSync,
+} from './fs-at.js';
+export { mount, mountSync, umount, umountSync } from './mount.js';
+export {
+  fgetxattrSync,
+  flistxattrSync,
+  fremovexattrSync,
+  fsetxattrSync,
+  lgetxattr,
+  lgetxattrSync,
+  llistxattr,
+  llistxattrSync,
+  lremovexattr,
+  lremovexattrSync,
+  lsetxattr,
+  lsetxattrSync,
+} from './xattr.js';

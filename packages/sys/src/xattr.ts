@@ -1,0 +1,63 @@
+// Extended attributes. The l* calls act on a symlink itself, never its target, which is
+// what layer apply needs (security.capability, trusted.overlay.opaque, user.*).
+import { native } from './binding.js';
+import { checkBytes, checkFd, checkFlags, checkPath } from './validate.js';
+
+const name = (n: unknown) => checkPath('name', n);
+
+/** Sets `name` on `path` (not following a final symlink); `flags` is XATTR.CREATE / REPLACE. */
+export function lsetxattr(path: string, attr: string, value: Uint8Array, flags = 0): Promise<void> {
+  return native().lsetxattrAsync(
+    checkPath('path', path),
+    name(attr),
+    checkBytes('value', value),
+    checkFlags('flags', flags),
+  );
+}
+
+export function lsetxattrSync(path: string, attr: string, value: Uint8Array, flags = 0): void {
+  native().lsetxattr(checkPath('path', path), name(attr), checkBytes('value', value), checkFlags('flags', flags));
+}
+
+/** The value of `name`, or null when the attribute is not set (ENODATA). */
+export function lgetxattr(path: string, attr: string): Promise<Buffer | null> {
+  return native().lgetxattrAsync(checkPath('path', path), name(attr));
+}
+
+export function lgetxattrSync(path: string, attr: string): Buffer | null {
+  return native().lgetxattr(checkPath('path', path), name(attr));
+}
+
+/** The names of all attributes set on `path`, e.g. ['user.a', 'trusted.overlay.opaque']. */
+export function llistxattr(path: string): Promise<string[]> {
+  return native().llistxattrAsync(checkPath('path', path));
+}
+
+export function llistxattrSync(path: string): string[] {
+  return native().llistxattr(checkPath('path', path));
+}
+
+export function lremovexattr(path: string, attr: string): Promise<void> {
+  return native().lremovexattrAsync(checkPath('path', path), name(attr));
+}
+
+export function lremovexattrSync(path: string, attr: string): void {
+  native().lremovexattr(checkPath('path', path), name(attr));
+}
+
+/** fsetxattr(2) on an open fd (not usable on O_PATH fds; the kernel answers EBADF). */
+export function fsetxattrSync(fd: number, attr: string, value: Uint8Array, flags = 0): void {
+  native().fsetxattr(checkFd('fd', fd), name(attr), checkBytes('value', value), checkFlags('flags', flags));
+}
+
+export function fgetxattrSync(fd: number, attr: string): Buffer | null {
+  return native().fgetxattr(checkFd('fd', fd), name(attr));
+}
+
+export function flistxattrSync(fd: number): string[] {
+  return native().flistxattr(checkFd('fd', fd));
+}
+
+export function fremovexattrSync(fd: number, attr: string): void {
+  native().fremovexattr(checkFd('fd', fd), name(attr));
+}
