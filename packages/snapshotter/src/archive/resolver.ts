@@ -1,0 +1,137 @@
+// Path resolution inside a root "as if chrooted" (rule 2) by file descriptor. Every
+// kernel operation goes through an O_PATH directory fd opened with openat2
+// RESOLVE_IN_ROOT, so no string ever reaches the kernel that could climb out of the
+// root; the component walk only decides *which* in-root path an entry means (clamping
+// `..`, following symlinks with their text read inside the root, creating implied
+// directories and replacing non-directory parents, rule 3).
+import { closeSync } from 'node:fs';
+import { InvalidLayerError } from './errors.js';
+import { AT, fstatatSync, mkdiratSync, O, openat2Sync, RESOLVE, readlinkatSync, S, unlinkatSync } from './sys.js';
+
+const MAX_LINKS = 255;
+const MAX_CACHED = 512;
+const DIR_FLAGS = O.PATH | O.DIRECTORY | O.CLOEXEC;
+
+export interface ResolvedDir {
+  /** O_PATH fd of the directory; owned by the resolver (valid until the next invalidate()). */
+  readonly fd: number;
+  /** The directory's symlink-free path inside the root. */
+  readonly canon: readonly string[];
+}
+
+export interface ResolveHooks {
+  /** A missing component was created as a directory (mode 0755). */
+  implied(canon: readonly string[], parentFd: number, name: string): void;
+  /** A non-directory component is about to be replaced by a directory (rule 3). */
+  replacing(canon: readonly string[], parentFd: number, name: string): void;
+}
+
+export type Kind = 'dir' | 'symlink' | 'other';
+
+/** lstat-like type of `name` in `dirFd`, or null when it does not exist. */
+export function kindAt(dirFd: number, name: string): Kind | null {
+  try {
+    const st = fstatatSync(dirFd, name, AT.SYMLINK_NOFOLLOW);
+    const fmt = Number(st.mode) & S.IFMT;
+    return fmt === S.IFDIR ? 'dir' : fmt === S.IFLNK ? 'symlink' : 'other';
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+export class RootResolver {
+  readonly rootFd: number;
+  #byCanon = new Map<string, number>();
+  #byPath = new Map<string, ResolvedDir>();
+
+  constructor(rootFd: number) {
+    this.rootFd = rootFd;
+  }
+
+  /** Opens (or reuses) the fd of a symlink-free in-root directory path. */
+  open(canon: readonly string[]): number {
+    if (canon.length === 0) return this.rootFd;
+    const key = canon.join('/');
+    let fd = this.#byCanon.get(key);
+    if (fd === undefined) {
+      if (this.#byCanon.size >= MAX_CACHED) this.invalidate();
+      fd = openat2Sync(this.rootFd, key, DIR_FLAGS, 0, RESOLVE.IN_ROOT | RESOLVE.NO_MAGICLINKS | RESOLVE.NO_SYMLINKS);
+      this.#byCanon.set(key, fd);
+    }
+    return fd;
+  }
+
+  /**
+   * Resolves a cleaned directory path. With `hooks` missing components are created and
+   * non-directories replaced; without, a path that does not resolve to a directory is null.
+   */
+  resolveDir(path: readonly string[], hooks?: ResolveHooks): ResolvedDir | null {
+    const key = path.join('/');
+    const hit = this.#byPath.get(key);
+    if (hit) return hit;
+    let r: ResolvedDir | null;
+    try {
+      // Fast path: every component exists and is a real directory.
+      r = { fd: this.open(path), canon: path };
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'ENOENT' && code !== 'ELOOP' && code !== 'ENOTDIR' && code !== 'EXDEV') throw e;
+      r = this.#walk(path, hooks);
+    }
+    if (r) this.#byPath.set(key, r);
+    return r;
+  }
+
+  #walk(path: readonly string[], hooks?: ResolveHooks): ResolvedDir | null {
+    let canon: string[] = [];
+    let fd = this.rootFd;
+    const queue = [...path];
+    let links = 0;
+    while (queue.length > 0) {
+      const c = queue.shift()!;
+      if (c === '' || c === '.') continue;
+      if (c === '..') {
+        canon.pop();
+        fd = this.open(canon);
+        continue;
+      }
+      const kind = kindAt(fd, c);
+      if (kind === 'symlink') {
+        if (++links > MAX_LINKS)
+          throw new InvalidLayerError(`more than ${MAX_LINKS} symlinks while resolving`, path.join('/'));
+        const target = readlinkatSync(fd, c);
+        if (target.startsWith('/')) canon = [];
+        queue.unshift(...target.split('/'));
+        fd = this.open(canon);
+        continue;
+      }
+      const next = [...canon, c];
+      if (kind === null) {
+        if (!hooks) return null;
+        mkdiratSync(fd, c, 0o755);
+        hooks.implied(next, fd, c);
+      } else if (kind === 'other') {
+        if (!hooks) return null;
+        hooks.replacing(next, fd, c);
+        unlinkatSync(fd, c, 0);
+        mkdiratSync(fd, c, 0o755);
+        hooks.implied(next, fd, c);
+      }
+      canon = next;
+      fd = this.open(canon);
+    }
+    return { fd, canon };
+  }
+
+  /** Forgets every cached fd: call after removing or replacing a directory or a symlink. */
+  invalidate(): void {
+    for (const fd of this.#byCanon.values()) closeSync(fd);
+    this.#byCanon.clear();
+    this.#byPath.clear();
+  }
+
+  close(): void {
+    this.invalidate();
+  }
+}
