@@ -20,7 +20,10 @@ export interface GroupEntry {
 export interface ResolvedUser {
   readonly uid: number;
   readonly gid: number;
-  /** Supplementary groups: the groups in /etc/group listing the user, minus the primary one. */
+  /**
+   * Supplementary groups: the primary gid first (as containerd's WithAdditionalGIDs does, so
+   * `id` shows it under groups=), then the groups in /etc/group listing the user.
+   */
   readonly additionalGids: number[];
   /** The user's name, when /etc/passwd knows it. */
   readonly username?: string;
@@ -106,10 +109,10 @@ export function resolveUserFrom(
     }
   }
   const name = entry?.name;
-  const additionalGids: number[] = [];
+  const additionalGids: number[] = [gid];
   if (name !== undefined) {
     for (const g of groups) {
-      if (g.members.includes(name) && g.gid !== gid && !additionalGids.includes(g.gid)) additionalGids.push(g.gid);
+      if (g.members.includes(name) && !additionalGids.includes(g.gid)) additionalGids.push(g.gid);
     }
   }
   return { uid, gid, additionalGids, ...(name !== undefined ? { username: name } : {}), home: entry?.home || '/' };
