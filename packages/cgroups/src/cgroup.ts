@@ -1,0 +1,370 @@
+// The Cgroup object: one cgroup path across every hierarchy it lives in. Controllers
+// are served by v1 or v2 as the host mounts them (hybrid hosts use both); see mode.ts.
+
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { CgroupError } from './errors.js';
+import { applyResources } from './internal/apply.js';
+import { createDirs, removeCreated } from './internal/create.js';
+import { type EventsOptions, watchEvents } from './internal/events.js';
+import { type FreezerState, freezeV1, freezeV2, stateV1, stateV2, thawV1, thawV2 } from './internal/freeze.js';
+import { exists, readOptional, writeValue } from './internal/fsio.js';
+import { allDirs, checkName, checkPath, type Placement, place, refuseOwn, serve } from './internal/placement.js';
+import { attach } from './internal/procs.js';
+import { pidsInTree, removeTree } from './internal/remove.js';
+import { sleep } from './internal/sleep.js';
+import { readStats } from './internal/stats.js';
+import { type CgroupMode, detectMode } from './mode.js';
+import { parseIdList, parsePressure, parseProcCgroup, parseWordList } from './parse.js';
+import type { CgroupEvent, CgroupPressure, CgroupStats, LinuxResources, SetResult, SharesPolicy } from './types.js';
+
+export interface CgroupOptions {
+  /** Where the cgroup filesystems are mounted (a fake tree in tests). @default '/sys/fs/cgroup' */
+  readonly root?: string;
+  /** Force a mode; only 'legacy' on a hybrid host (ignore its cgroup2 mount) differs from detection. */
+  readonly mode?: CgroupMode;
+  /** v1 controllers whose hierarchies to use. @default every mounted one */
+  readonly controllers?: readonly string[];
+  /** cpu.shares → cpu.weight on v2. @default 'quadratic' */
+  readonly sharesPolicy?: SharesPolicy;
+  /** The only driver so far; the seam for a systemd driver. @default 'cgroupfs' */
+  readonly driver?: 'cgroupfs';
+}
+
+export interface CreateOptions extends CgroupOptions {
+  /** Applied right after creation; on failure the directories just created are removed. */
+  readonly resources?: LinuxResources;
+}
+
+export interface TimeoutOptions {
+  /** @default 10000 for freeze, 5000 for delete and kill */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface KillOptions extends TimeoutOptions {
+  /** The signal sent to every task. @default 'SIGKILL' */
+  readonly killSignal?: NodeJS.Signals;
+  /** Wait until the cgroup is empty (only for SIGKILL). @default true */
+  readonly wait?: boolean;
+}
+
+function placementFor(path: string, options: CgroupOptions): Placement {
+  if (options.driver !== undefined && options.driver !== 'cgroupfs') {
+    throw new CgroupError(
+      'ERR_UNSUPPORTED',
+      'not-implemented',
+      `driver ${JSON.stringify(options.driver)} is not available; only 'cgroupfs' is`,
+    );
+  }
+  if (process.platform !== 'linux' && options.root === undefined) {
+    throw new CgroupError(
+      'ERR_UNSUPPORTED',
+      'unavailable',
+      `cgroups exist only on Linux (this is ${process.platform})`,
+    );
+  }
+  return place(checkPath(path), detectMode(options.root ?? '/sys/fs/cgroup'), options);
+}
+
+export class Cgroup {
+  readonly #p: Placement;
+  readonly #options: CgroupOptions;
+
+  private constructor(p: Placement, options: CgroupOptions) {
+    // v2 serves only the controllers enabled for this very cgroup (its cgroup.controllers
+    // reflects the parent's subtree_control), so a hybrid host's hugetlb may be absent.
+    const enabled = p.v2 ? readOptional(join(p.v2, 'cgroup.controllers')) : undefined;
+    this.#p =
+      enabled === undefined
+        ? p
+        : { ...p, v2Controllers: p.v2Controllers.filter((c) => parseWordList(enabled).includes(c)) };
+    this.#options = options;
+  }
+
+  /**
+   * Creates the cgroup (mkdir -p in every hierarchy; an existing one is joined) and
+   * applies `resources`. If anything fails, the directories this call made are removed.
+   * @throws ERR_CGROUP_INVALID_PATH, ERR_CGROUP_INVALID_VALUE, ERR_CGROUP_PERMISSION, ERR_UNSUPPORTED
+   */
+  static async create(path: string, options: CreateOptions = {}): Promise<Cgroup> {
+    const p = placementFor(path, options);
+    if (p.path === '/')
+      throw new CgroupError('ERR_CGROUP_OWN', 'failed-precondition', 'refusing to create the root cgroup');
+    const created = createDirs(p);
+    const cg = new Cgroup(p, options);
+    if (options.resources) {
+      try {
+        cg.#set(options.resources);
+      } catch (err) {
+        removeCreated(created);
+        throw err;
+      }
+    }
+    return cg;
+  }
+
+  /**
+   * Opens an existing cgroup (for example a container's, made by runc) in the
+   * hierarchies where it exists. @throws ERR_CGROUP_NOT_FOUND when it exists in none.
+   */
+  static async load(path: string, options: CgroupOptions = {}): Promise<Cgroup> {
+    const full = placementFor(path, options);
+    const present = full.v1Dirs.filter((d) => exists(d));
+    const controllers = [...full.v1].filter(([, d]) => present.includes(d)).map(([c]) => c);
+    const v2ok = full.v2 !== undefined && exists(full.v2);
+    if (present.length === 0 && !v2ok) {
+      throw new CgroupError(
+        'ERR_CGROUP_NOT_FOUND',
+        'not-found',
+        `cgroup ${full.path} does not exist under ${full.layout.root}`,
+      );
+    }
+    const { v2, ...rest } = full;
+    const v1 = new Map([...full.v1].filter(([c]) => controllers.includes(c)));
+    const p: Placement =
+      v2ok && v2 ? { ...rest, v1, v1Dirs: present, v2 } : { ...rest, v1, v1Dirs: present, v2Controllers: [] };
+    return new Cgroup(p, options);
+  }
+
+  /** The cgroup path, e.g. `/ctrkit/job1`. */
+  get path(): string {
+    return this.#p.path;
+  }
+
+  get mode(): CgroupMode {
+    return this.#p.mode;
+  }
+
+  /** Controllers attached to this cgroup, with the version serving each. */
+  get controllers(): Record<string, 1 | 2> {
+    const out: Record<string, 1 | 2> = {};
+    for (const c of this.#p.v1.keys()) out[c] = 1;
+    for (const c of this.#p.v2Controllers) out[c] = 2;
+    return out;
+  }
+
+  /** Every directory of this cgroup (one per v1 hierarchy, plus the cgroup2 one). */
+  get directories(): readonly string[] {
+    return allDirs(this.#p);
+  }
+
+  /** Creates (or joins) a child cgroup with the same options. */
+  child(name: string, options: { resources?: LinuxResources } = {}): Promise<Cgroup> {
+    const childPath = this.#p.path === '/' ? `/${checkName(name)}` : `${this.#p.path}/${checkName(name)}`;
+    return Cgroup.create(childPath, { ...this.#options, ...options });
+  }
+
+  /** Moves a process (all its threads) into this cgroup in every hierarchy; rolls back on failure. */
+  async addProcess(pid: number): Promise<void> {
+    await this.#attachAll(pid, 'cgroup.procs', 'cgroup.procs');
+  }
+
+  /** Moves one thread: v1 `tasks`, v2 `cgroup.threads` (the v2 cgroup must be threaded). */
+  async addThread(tid: number): Promise<void> {
+    await this.#attachAll(tid, 'tasks', 'cgroup.threads');
+  }
+
+  async #attachAll(id: number, v1File: string, v2File: string): Promise<void> {
+    if (!Number.isInteger(id) || id <= 0) {
+      throw new CgroupError(
+        'ERR_CGROUP_INVALID_VALUE',
+        'invalid-argument',
+        `pid must be a positive integer, got ${id}`,
+      );
+    }
+    const targets: [string, string][] = this.#p.v1Dirs.map((d) => [d, v1File]);
+    if (this.#p.v2) targets.push([this.#p.v2, v2File]);
+    const before = readOptional(`/proc/${id}/task/${id}/cgroup`) ?? readOptional(`/proc/${id}/cgroup`);
+    const done: string[] = [];
+    try {
+      for (const [dir, file] of targets) {
+        await attach(dir, file, id);
+        done.push(dir);
+      }
+    } catch (err) {
+      if (before && done.length > 0) this.#restore(id, before, done, v1File, v2File);
+      throw err;
+    }
+  }
+
+  // Puts a task back where it was in the hierarchies already changed, so a failed
+  // attach never leaves it split across cgroups.
+  #restore(id: number, before: string, done: readonly string[], v1File: string, v2File: string): void {
+    const old = parseProcCgroup(before);
+    for (const h of this.#p.layout.v1) {
+      if (!done.some((d) => d.startsWith(`${h.dir}/`) || d === h.dir)) continue;
+      const entry = old.find((e) => e.controllers.some((c) => h.controllers.includes(c)));
+      if (entry) this.#tryWrite(join(h.dir, entry.path, v1File), id);
+    }
+    const v2 = this.#p.layout.v2;
+    if (v2 && this.#p.v2 && done.includes(this.#p.v2)) {
+      const entry = old.find((e) => e.id === 0 && e.controllers.length === 0);
+      if (entry) this.#tryWrite(join(v2.dir, entry.path, v2File), id);
+    }
+  }
+
+  #tryWrite(file: string, id: number): void {
+    try {
+      writeValue(file, String(id));
+    } catch {}
+  }
+
+  /** The pids in this cgroup (the union over its hierarchies), sorted. */
+  async processes(options: { recursive?: boolean } = {}): Promise<number[]> {
+    const all = new Set<number>();
+    for (const dir of allDirs(this.#p)) {
+      const ids = options.recursive ? pidsInTree(dir) : parseIdList(readOptional(join(dir, 'cgroup.procs')) ?? '');
+      for (const id of ids) all.add(id);
+    }
+    return [...all].sort((a, b) => a - b);
+  }
+
+  /** Applies OCI `linux.resources`; validates all of it before the first write. */
+  async set(resources: LinuxResources): Promise<SetResult> {
+    return this.#set(resources);
+  }
+
+  #set(resources: LinuxResources): SetResult {
+    refuseOwn(this.#p, 'change limits of');
+    return applyResources(this.#p, resources, this.#options.sharesPolicy ?? 'quadratic');
+  }
+
+  /** Reads cpu, memory, pids, io and hugetlb statistics in one shape for v1 and v2. */
+  async stats(): Promise<CgroupStats> {
+    return readStats(this.#p);
+  }
+
+  /** PSI (pressure stall information) for cpu, memory and io; null where the kernel has none. */
+  async pressure(): Promise<CgroupPressure> {
+    const read = (name: string) => {
+      if (!this.#p.v2) return null;
+      const text = readOptional(join(this.#p.v2, name));
+      return text ? parsePressure(text) : null;
+    };
+    return { cpu: read('cpu.pressure'), memory: read('memory.pressure'), io: read('io.pressure') };
+  }
+
+  /** 'frozen', 'freezing' or 'thawed' (v1 freezer when mounted, else cgroup.freeze). */
+  async freezerState(): Promise<FreezerState> {
+    const v1 = this.#p.v1.get('freezer');
+    if (v1) return stateV1(v1);
+    if (this.#p.v2) return stateV2(this.#p.v2);
+    throw this.#noFreezer();
+  }
+
+  #noFreezer(): CgroupError {
+    return new CgroupError(
+      'ERR_UNSUPPORTED',
+      'unavailable',
+      `${this.#p.path} has neither a v1 freezer nor a cgroup2 directory`,
+    );
+  }
+
+  /** Freezes every task; thaws again and throws ERR_CGROUP_TIMEOUT if it does not settle. */
+  async freeze(options: TimeoutOptions = {}): Promise<void> {
+    refuseOwn(this.#p, 'freeze');
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const v1 = this.#p.v1.get('freezer');
+    if (v1) return freezeV1(v1, timeoutMs, options.signal);
+    if (this.#p.v2) return freezeV2(this.#p.v2, timeoutMs, options.signal);
+    throw this.#noFreezer();
+  }
+
+  async thaw(): Promise<void> {
+    const v1 = this.#p.v1.get('freezer');
+    if (v1) return thawV1(v1);
+    if (this.#p.v2) return thawV2(this.#p.v2);
+    throw this.#noFreezer();
+  }
+
+  /**
+   * Kills every task: v2 `cgroup.kill` where it exists; for tasks only v1 can see,
+   * freeze → signal each → thaw (a frozen task gets SIGKILL only once thawed).
+   */
+  async kill(options: KillOptions = {}): Promise<void> {
+    refuseOwn(this.#p, 'kill');
+    const sig = options.killSignal ?? 'SIGKILL';
+    const timeoutMs = options.timeoutMs ?? 5000;
+    if (sig === 'SIGKILL' && this.#p.v2 && exists(join(this.#p.v2, 'cgroup.kill'))) {
+      writeValue(join(this.#p.v2, 'cgroup.kill'), '1');
+    }
+    let pids = await this.processes({ recursive: true });
+    if (pids.length > 0) {
+      const freezer = this.#p.v1.get('freezer');
+      if (freezer) await freezeV1(freezer, timeoutMs, options.signal);
+      try {
+        pids = await this.processes({ recursive: true });
+        for (const pid of pids) {
+          try {
+            process.kill(pid, sig);
+          } catch {}
+        }
+      } finally {
+        if (freezer) await thawV1(freezer);
+      }
+    }
+    if (sig !== 'SIGKILL' || options.wait === false) return;
+    const end = performance.now() + timeoutMs;
+    let wait = 1;
+    for (;;) {
+      const left = await this.processes({ recursive: true });
+      if (left.length === 0) return;
+      if (performance.now() >= end) {
+        throw new CgroupError(
+          'ERR_CGROUP_TIMEOUT',
+          'unavailable',
+          `${this.#p.path} still holds processes ${left.join(', ')} ${timeoutMs} ms after SIGKILL (uninterruptible sleep?)`,
+        );
+      }
+      await sleep(wait, options.signal);
+      wait = Math.min(wait * 2, 50);
+    }
+  }
+
+  /** Moves every process of this cgroup into `other`; returns how many moved. */
+  async moveTo(other: Cgroup): Promise<number> {
+    let moved = 0;
+    for (const pid of await this.processes()) {
+      try {
+        await other.addProcess(pid);
+        moved += 1;
+      } catch (err) {
+        if (!(err instanceof CgroupError && err.code === 'ERR_CGROUP_NO_PROCESS')) throw err;
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Removes the cgroup and its children from every hierarchy, retrying while tasks
+   * exit; ERR_CGROUP_BUSY (naming the pids) after `timeoutMs`. Deleting twice is fine.
+   */
+  async delete(options: TimeoutOptions = {}): Promise<void> {
+    refuseOwn(this.#p, 'delete');
+    const timeoutMs = options.timeoutMs ?? 5000;
+    for (const dir of allDirs(this.#p)) await removeTree(dir, timeoutMs, options.signal);
+  }
+
+  /** Changes as they happen: populated, frozen, oom, oom_kill, max, high (see README). */
+  events(options: EventsOptions = {}): AsyncGenerator<CgroupEvent> {
+    return watchEvents(this.#p, options);
+  }
+
+  [inspect.custom](): string {
+    const limits: string[] = [];
+    const mem = serve(this.#p, 'memory');
+    const file = mem ? (mem.version === 1 ? 'memory.limit_in_bytes' : 'memory.max') : undefined;
+    const show = (label: string, dir: string | undefined, name: string | undefined) => {
+      if (!dir || !name) return;
+      const v = readOptional(join(dir, name))?.trim();
+      if (v !== undefined) limits.push(`${label}=${v === '9223372036854771712' ? 'max' : v}`);
+    };
+    show('memory', mem?.dir, file);
+    const pids = serve(this.#p, 'pids');
+    show('pids', pids?.dir, 'pids.max');
+    const cpu = serve(this.#p, 'cpu');
+    show('cpu', cpu?.dir, cpu?.version === 1 ? 'cpu.cfs_quota_us' : 'cpu.max');
+    return `Cgroup ${this.#p.path} (${this.#p.mode}; ${Object.keys(this.controllers).join(',')}) { ${limits.join(', ')} }`;
+  }
+}

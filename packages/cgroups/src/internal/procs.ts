@@ -1,0 +1,44 @@
+// Attaching tasks. A just-forked task can be refused with EINVAL while it is still
+// TASK_NEW, so retry 5 × 30 ms (runc PR #1950); other errnos get a specific error.
+import { join } from 'node:path';
+import { CgroupError } from '../errors.js';
+import { writeValue } from './fsio.js';
+import { sleep } from './sleep.js';
+
+function explain(err: CgroupError, dir: string, id: number): CgroupError {
+  if (err.errno === 'ENOSPC') {
+    return new CgroupError(
+      'ERR_CGROUP_CPUSET_EMPTY',
+      'failed-precondition',
+      `cannot attach ${id} to ${dir}: its cpuset.cpus or cpuset.mems is empty; set resources.cpu.cpus/mems first`,
+      { cause: err, path: dir, errno: 'ENOSPC' },
+    );
+  }
+  if (err.errno === 'EBUSY') {
+    return new CgroupError(
+      'ERR_CGROUP_INTERNAL_PROCESS',
+      'failed-precondition',
+      `cannot attach ${id} to ${dir}: it has controllers enabled in cgroup.subtree_control, and cgroup v2 allows processes only in leaves; use a child cgroup`,
+      { cause: err, path: dir, errno: 'EBUSY' },
+    );
+  }
+  return err;
+}
+
+/** Writes `id` to `file` (cgroup.procs, tasks or cgroup.threads) in `dir`. */
+export async function attach(dir: string, file: string, id: number): Promise<void> {
+  const path = join(dir, file);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeValue(path, String(id));
+      return;
+    } catch (err) {
+      if (!(err instanceof CgroupError)) throw err;
+      if (err.errno === 'EINVAL' && attempt < 5) {
+        await sleep(30);
+        continue;
+      }
+      throw explain(err, dir, id);
+    }
+  }
+}

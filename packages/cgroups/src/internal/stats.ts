@@ -1,0 +1,156 @@
+// stats(): one typed shape for both versions. Each section is read from the version
+// that serves its controller; which fields each version fills is in the README.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseBlkio, parseFlatKeyed, parseIoStat, parseLimit } from '../parse.js';
+import type { CgroupStats, CpuStats, HugetlbStats, IoDeviceStats, MemoryStats, PidsStats } from '../types.js';
+import { readOptional, readText } from './fsio.js';
+import { type Placement, serve } from './placement.js';
+
+const read = (dir: string, name: string) => readText(join(dir, name));
+const opt = (dir: string, name: string) => readOptional(join(dir, name));
+const num = (dir: string, name: string) => parseLimit(read(dir, name));
+const optNum = (dir: string, name: string, fallback = 0) => {
+  const t = opt(dir, name);
+  return t === undefined ? fallback : parseLimit(t);
+};
+
+export function readStats(p: Placement): CgroupStats {
+  const out: { -readonly [K in keyof CgroupStats]: CgroupStats[K] } = {};
+  const cpu = cpuStats(p);
+  if (cpu) out.cpu = cpu;
+  const mem = serve(p, 'memory');
+  if (mem) out.memory = mem.version === 1 ? memoryV1(mem.dir) : memoryV2(mem.dir);
+  const pids = serve(p, 'pids');
+  if (pids) out.pids = pidsStats(pids.dir);
+  const blkio = serve(p, 'blkio');
+  const io = blkio ?? serve(p, 'io');
+  if (io) out.io = io.version === 1 ? ioV1(io.dir) : parseIoStat(opt(io.dir, 'io.stat') ?? '');
+  const huge = serve(p, 'hugetlb');
+  if (huge) out.hugetlb = hugetlbStats(huge.dir, huge.version);
+  return out;
+}
+
+function cpuStats(p: Placement): CpuStats | undefined {
+  const acct = p.v1.get('cpuacct');
+  const cpu1 = p.v1.get('cpu');
+  const throttle = cpu1 ? parseFlatKeyed(opt(cpu1, 'cpu.stat') ?? '') : undefined;
+  if (acct) {
+    const usageNs = num(acct, 'cpuacct.usage');
+    let userNs = optNum(acct, 'cpuacct.usage_user', Number.NaN);
+    let systemNs = optNum(acct, 'cpuacct.usage_sys', Number.NaN);
+    if (Number.isNaN(userNs) || Number.isNaN(systemNs)) {
+      // Older kernels: cpuacct.stat in USER_HZ ticks (100 per second on Linux).
+      const ticks = parseFlatKeyed(read(acct, 'cpuacct.stat'));
+      userNs = (ticks.user ?? 0) * 10_000_000;
+      systemNs = (ticks.system ?? 0) * 10_000_000;
+    }
+    return {
+      usageNs,
+      userNs,
+      systemNs,
+      periods: throttle?.nr_periods ?? 0,
+      throttledPeriods: throttle?.nr_throttled ?? 0,
+      throttledNs: throttle?.throttled_time ?? 0,
+    };
+  }
+  // cgroup v2 keeps cpu.stat's usage fields even without the cpu controller (µs).
+  if (p.v2 && !cpu1) {
+    const s = parseFlatKeyed(opt(p.v2, 'cpu.stat') ?? '');
+    if (s.usage_usec === undefined) return undefined;
+    return {
+      usageNs: s.usage_usec * 1000,
+      userNs: (s.user_usec ?? 0) * 1000,
+      systemNs: (s.system_usec ?? 0) * 1000,
+      periods: s.nr_periods ?? 0,
+      throttledPeriods: s.nr_throttled ?? 0,
+      throttledNs: (s.throttled_usec ?? 0) * 1000,
+    };
+  }
+  if (throttle) {
+    return {
+      usageNs: 0,
+      userNs: 0,
+      systemNs: 0,
+      periods: throttle.nr_periods ?? 0,
+      throttledPeriods: throttle.nr_throttled ?? 0,
+      throttledNs: throttle.throttled_time ?? 0,
+    };
+  }
+  return undefined;
+}
+
+function memoryV1(dir: string): MemoryStats {
+  const stat = parseFlatKeyed(read(dir, 'memory.stat'));
+  const usage = num(dir, 'memory.usage_in_bytes');
+  const limit = num(dir, 'memory.limit_in_bytes');
+  const memswUsage = optNum(dir, 'memory.memsw.usage_in_bytes', Number.NaN);
+  const memswLimit = optNum(dir, 'memory.memsw.limit_in_bytes', Number.NaN);
+  const oom = parseFlatKeyed(opt(dir, 'memory.oom_control') ?? '');
+  return {
+    usage,
+    limit,
+    maxUsage: num(dir, 'memory.max_usage_in_bytes'),
+    cache: stat.cache ?? 0,
+    rss: stat.rss ?? 0,
+    swap: Number.isNaN(memswUsage) ? 0 : Math.max(0, memswUsage - usage),
+    swapLimit:
+      Number.isNaN(memswLimit) || memswLimit === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : memswLimit - limit,
+    oomKills: oom.oom_kill ?? 0,
+    stat,
+  };
+}
+
+function memoryV2(dir: string): MemoryStats {
+  const stat = parseFlatKeyed(read(dir, 'memory.stat'));
+  const events = parseFlatKeyed(opt(dir, 'memory.events') ?? '');
+  return {
+    usage: num(dir, 'memory.current'),
+    limit: num(dir, 'memory.max'),
+    maxUsage: optNum(dir, 'memory.peak'),
+    cache: stat.file ?? 0,
+    rss: stat.anon ?? 0,
+    swap: optNum(dir, 'memory.swap.current'),
+    swapLimit: optNum(dir, 'memory.swap.max', Number.POSITIVE_INFINITY),
+    oomKills: events.oom_kill ?? 0,
+    stat,
+  };
+}
+
+function pidsStats(dir: string): PidsStats {
+  return { current: num(dir, 'pids.current'), limit: num(dir, 'pids.max') };
+}
+
+function ioV1(dir: string): IoDeviceStats[] {
+  return parseBlkio(
+    opt(dir, 'blkio.throttle.io_service_bytes_recursive') ?? opt(dir, 'blkio.throttle.io_service_bytes') ?? '',
+    opt(dir, 'blkio.throttle.io_serviced_recursive') ?? opt(dir, 'blkio.throttle.io_serviced') ?? '',
+  );
+}
+
+function hugetlbStats(dir: string, version: 1 | 2): Record<string, HugetlbStats> {
+  const out: Record<string, HugetlbStats> = {};
+  const sizes = new Set<string>();
+  for (const f of readdirSync(dir)) {
+    const m = /^hugetlb\.(\d+[KMGT]B)\.(?:limit_in_bytes|max)$/.exec(f);
+    if (m?.[1]) sizes.add(m[1]);
+  }
+  for (const size of sizes) {
+    const base = `hugetlb.${size}`;
+    out[size] =
+      version === 1
+        ? {
+            usage: num(dir, `${base}.usage_in_bytes`),
+            max: num(dir, `${base}.limit_in_bytes`),
+            failcnt: optNum(dir, `${base}.failcnt`),
+          }
+        : {
+            usage: num(dir, `${base}.current`),
+            max: num(dir, `${base}.max`),
+            failcnt: parseFlatKeyed(opt(dir, `${base}.events`) ?? '').max ?? 0,
+          };
+  }
+  return out;
+}
