@@ -31,6 +31,17 @@ export {
 } from './fs-at.js';
 export { mount, mountSync, umount, umountSync } from './mount.js';
 export {
+  createNamespaceFd,
+  createNetns,
+  currentNamespace,
+  deleteNetns,
+  type NamespaceKind,
+  NETNS_RUN_DIR,
+  openInNamespace,
+} from './namespace.js';
+export { type NetlinkSocket, type NetlinkSocketOptions, openNetlinkSocket } from './netlink.js';
+export type { NsRef } from './ns-ref.js';
+export {
   fgetxattrSync,
   flistxattrSync,
   fremovexattrSync,
