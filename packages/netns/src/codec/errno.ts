@@ -1,0 +1,43 @@
+// Linux errno numbers (x86-64 and arm64 share the generic table) to the kernel's names,
+// for the errors rtnetlink answers with. Unknown numbers print as `E<n>`.
+const NAMES: Record<number, string> = {
+  1: 'EPERM',
+  2: 'ENOENT',
+  3: 'ESRCH',
+  4: 'EINTR',
+  5: 'EIO',
+  6: 'ENXIO',
+  7: 'E2BIG',
+  9: 'EBADF',
+  11: 'EAGAIN',
+  12: 'ENOMEM',
+  13: 'EACCES',
+  14: 'EFAULT',
+  16: 'EBUSY',
+  17: 'EEXIST',
+  18: 'EXDEV',
+  19: 'ENODEV',
+  22: 'EINVAL',
+  23: 'ENFILE',
+  24: 'EMFILE',
+  28: 'ENOSPC',
+  34: 'ERANGE',
+  61: 'ENODATA',
+  75: 'EOVERFLOW',
+  90: 'EMSGSIZE',
+  93: 'EPROTONOSUPPORT',
+  95: 'EOPNOTSUPP',
+  97: 'EAFNOSUPPORT',
+  98: 'EADDRINUSE',
+  99: 'EADDRNOTAVAIL',
+  100: 'ENETDOWN',
+  101: 'ENETUNREACH',
+  105: 'ENOBUFS',
+  110: 'ETIMEDOUT',
+  113: 'EHOSTUNREACH',
+  524: 'ENOTSUPP',
+};
+
+export function errnoName(errno: number): string {
+  return NAMES[errno] ?? `E${errno}`;
+}

@@ -1,0 +1,186 @@
+// A request/response engine over one NETLINK_ROUTE socket: sequence numbers, ACK and
+// error decoding (with the kernel's extended-ack text), multipart dumps with an
+// NLM_F_DUMP_INTR retry, per-request timeouts and AbortSignal, concurrent requests.
+
+import { NLM_F, NLMSG } from './codec/constants.js';
+import { errnoName } from './codec/errno.js';
+import { decodeError, type Message, setSequence, splitMessages } from './codec/message.js';
+import { NetlinkError, NetnsError } from './errors.js';
+import type { NetlinkTransport } from './transport.js';
+
+export interface RequestOptions {
+  /** Shown in errors, in iproute2 terms: `ip link add v0 type veth`. */
+  readonly operation?: string;
+  readonly signal?: AbortSignal;
+  /** @default the connection's timeoutMs */
+  readonly timeoutMs?: number;
+}
+
+export interface DumpResult {
+  readonly messages: Message[];
+  /** True when the kernel flagged NLM_F_DUMP_INTR on every attempt: the data may be inconsistent. */
+  readonly inconsistent: boolean;
+}
+
+export interface ConnectionOptions {
+  /** @default 10000 */
+  readonly timeoutMs?: number;
+  /** Retries of a dump the kernel marked NLM_F_DUMP_INTR (it raced with a change). @default 5 */
+  readonly dumpRetries?: number;
+}
+
+interface Pending {
+  readonly operation: string;
+  readonly expectsAck: boolean;
+  readonly messages: Message[];
+  interrupted: boolean;
+  resolve(r: { messages: Message[]; interrupted: boolean }): void;
+  reject(e: unknown): void;
+}
+
+export class NetlinkConnection {
+  readonly transport: NetlinkTransport;
+  readonly timeoutMs: number;
+  readonly dumpRetries: number;
+  private seq: number;
+  private readonly pending = new Map<number, Pending>();
+  private reading = false;
+  private closed = false;
+
+  constructor(transport: NetlinkTransport, opts: ConnectionOptions = {}) {
+    this.transport = transport;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.dumpRetries = opts.dumpRetries ?? 5;
+    this.seq = (Date.now() & 0x7fffffff) >>> 0;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Sends one request and resolves with the messages the kernel answered before its ACK
+   * (or, for a GET without NLM_F_ACK, with the single reply). Rejects with `ERR_NETLINK`
+   * when the kernel answers -errno.
+   */
+  async request(msg: Buffer, opts: RequestOptions = {}): Promise<Message[]> {
+    return (await this.exchange(msg, opts)).messages;
+  }
+
+  /** Runs a dump (NLM_F_DUMP), retrying when the kernel flags NLM_F_DUMP_INTR. */
+  async dump(msg: Buffer, opts: RequestOptions = {}): Promise<DumpResult> {
+    let last: { messages: Message[]; interrupted: boolean } | undefined;
+    for (let attempt = 0; attempt <= this.dumpRetries; attempt++) {
+      last = await this.exchange(Buffer.from(msg), opts);
+      if (!last.interrupted) return { messages: last.messages, inconsistent: false };
+    }
+    return { messages: last?.messages ?? [], inconsistent: true };
+  }
+
+  private exchange(msg: Buffer, opts: RequestOptions): Promise<{ messages: Message[]; interrupted: boolean }> {
+    const operation = opts.operation ?? `netlink message type ${msg.readUInt16LE(4)}`;
+    if (this.closed) {
+      return Promise.reject(
+        new NetnsError('ERR_NETLINK_CLOSED', `cannot send "${operation}": the rtnetlink connection is closed`),
+      );
+    }
+    opts.signal?.throwIfAborted();
+    this.seq = this.seq >= 0xfffffffe ? 1 : this.seq + 1;
+    const seq = this.seq;
+    setSequence(msg, seq);
+    const flags = msg.readUInt16LE(6);
+    const expectsAck = (flags & NLM_F.ACK) !== 0 || (flags & NLM_F.DUMP) === NLM_F.DUMP;
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => settle(() => reject(opts.signal?.reason));
+      const settle = (fn: () => void) => {
+        if (!this.pending.delete(seq)) return;
+        if (timer) clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      this.pending.set(seq, {
+        operation,
+        expectsAck,
+        messages: [],
+        interrupted: false,
+        resolve: (r) => settle(() => resolve(r)),
+        reject: (e) => settle(() => reject(e)),
+      });
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      timer = setTimeout(
+        () =>
+          settle(() =>
+            reject(
+              new NetnsError(
+                'ERR_NETLINK_TIMEOUT',
+                `no answer from the kernel to "${operation}" within ${timeoutMs} ms; raise timeoutMs if the system is busy`,
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
+      try {
+        this.transport.send(msg);
+      } catch (err) {
+        settle(() => reject(err));
+        return;
+      }
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.reading || this.closed) return;
+    this.reading = true;
+    void (async () => {
+      try {
+        while (this.pending.size > 0 && !this.closed) {
+          const datagram = await this.transport.recv();
+          for (const m of splitMessages(datagram)) this.dispatch(m);
+        }
+      } catch (err) {
+        const e = this.closed
+          ? new NetnsError('ERR_NETLINK_CLOSED', 'the rtnetlink connection was closed with requests in flight', {
+              cause: err,
+            })
+          : err;
+        for (const p of [...this.pending.values()]) p.reject(e);
+      } finally {
+        this.reading = false;
+      }
+    })();
+  }
+
+  private dispatch(m: Message): void {
+    const p = this.pending.get(m.seq);
+    if (!p) return; // a notification, or the late answer to a request that timed out
+    if (m.flags & NLM_F.DUMP_INTR) p.interrupted = true;
+    if (m.type === NLMSG.ERROR) {
+      const e = decodeError(m);
+      if (e.errno === 0) p.resolve({ messages: p.messages, interrupted: p.interrupted });
+      else p.reject(new NetlinkError(e.errno, errnoName(e.errno), p.operation, e.message));
+      return;
+    }
+    if (m.type === NLMSG.DONE) {
+      // A dump that failed midway carries -errno in NLMSG_DONE's payload.
+      const err = m.payload.length >= 4 ? m.payload.readInt32LE(0) : 0;
+      if (err < 0) p.reject(new NetlinkError(-err, errnoName(-err), p.operation));
+      else p.resolve({ messages: p.messages, interrupted: p.interrupted });
+      return;
+    }
+    if (m.type === NLMSG.NOOP) return;
+    p.messages.push(m);
+    if (!p.expectsAck && !(m.flags & NLM_F.MULTI)) p.resolve({ messages: p.messages, interrupted: p.interrupted });
+  }
+
+  /** Closes the socket; requests in flight reject with ERR_NETLINK_CLOSED. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const e = new NetnsError('ERR_NETLINK_CLOSED', 'the rtnetlink connection was closed with requests in flight');
+    for (const p of [...this.pending.values()]) p.reject(e);
+    this.transport.close();
+  }
+}

@@ -1,0 +1,103 @@
+export { Addresses, type AddressListOptions, type AddressOptions } from './addresses.js';
+export {
+  type AddressInfo,
+  type AddressRequest,
+  decodeAddress,
+  encodeAddressAdd,
+  encodeAddressDel,
+  encodeAddressDump,
+  encodeAddressReplace,
+} from './codec/addr-codec.js';
+export { type Attribute, attributeMap, parseAttributes } from './codec/attributes.js';
+export {
+  AF,
+  IFF,
+  IFLA,
+  type InetConfName,
+  IPV4_DEVCONF,
+  type NeighbourState,
+  NLM_F,
+  NLMSG,
+  NUD,
+  type RouteScope,
+  type RouteType,
+  RT_SCOPE,
+  RT_TABLE,
+  RTM,
+  RTN,
+} from './codec/constants.js';
+export { errnoName } from './codec/errno.js';
+export { formatAddress, formatMac, type Prefix, parseAddress, parseMac, parsePrefix } from './codec/ip.js';
+export {
+  type BridgeData,
+  decodeLink,
+  encodeInetConf,
+  encodeLinkAdd,
+  encodeLinkDel,
+  encodeLinkDump,
+  encodeLinkGet,
+  encodeLinkSet,
+  type InetConf,
+  type IpipData,
+  type LinkAddRequest,
+  type LinkInfo,
+  type LinkKind,
+  type LinkSetRequest,
+  type NetnsTarget,
+  type VxlanData,
+} from './codec/link-codec.js';
+export {
+  buildMessage,
+  decodeError,
+  decodeHeader,
+  type ErrorReply,
+  type Message,
+  type MessageHeader,
+  splitMessages,
+} from './codec/message.js';
+export {
+  decodeNeighbour,
+  encodeNeighbourAdd,
+  encodeNeighbourDel,
+  encodeNeighbourDump,
+  type NeighbourInfo,
+  type NeighbourRequest,
+} from './codec/neigh-codec.js';
+export {
+  decodeRoute,
+  encodeRouteAdd,
+  encodeRouteDel,
+  encodeRouteDump,
+  encodeRouteReplace,
+  type RouteInfo,
+  type RouteRequest,
+} from './codec/route-codec.js';
+export { MessageWriter } from './codec/writer.js';
+export {
+  type ConnectionOptions,
+  type DumpResult,
+  NetlinkConnection,
+  type RequestOptions,
+} from './connection.js';
+export {
+  isNetlinkErrno,
+  isNetnsError,
+  NETNS_ERROR_CODES,
+  NetlinkError,
+  NetnsError,
+  type NetnsErrorCode,
+} from './errors.js';
+export {
+  type LinkAddOptions,
+  type LinkRef,
+  type LinkSetOptions,
+  Links,
+  type NeighConf,
+  type NetnsArg,
+} from './links.js';
+export type { Address, Link, Neighbour, Route } from './models.js';
+export { type NeighbourOptions, Neighbours } from './neighbours.js';
+export { NETNS_RUN_DIR, Netns } from './netns.js';
+export { type RouteListOptions, type RouteOptions, Routes } from './routes.js';
+export { Rtnetlink, type RtnetlinkOptions } from './rtnetlink.js';
+export type { NetlinkTransport } from './transport.js';

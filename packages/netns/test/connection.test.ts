@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { NLM_F, RTM } from '../src/codec/constants.js';
+import { encodeLinkAdd, encodeLinkDump, encodeLinkGet } from '../src/codec/link-codec.js';
+import { NetlinkConnection } from '../src/connection.js';
+import { NetlinkError, NetnsError } from '../src/errors.js';
+import { doneReply, errorReply, FakeKernel, replyMessage } from './helpers/fake-kernel.js';
+
+const veth = () => encodeLinkAdd({ name: 'v0', kind: 'veth', peer: { name: 'v1' } });
+
+describe('NetlinkConnection', () => {
+  it('numbers each request and resolves on the matching ACK', async () => {
+    const k = new FakeKernel((req, kern) => kern.deliver(errorReply(req)));
+    const c = new NetlinkConnection(k);
+    await c.request(veth());
+    await c.request(veth());
+    const [a, b] = k.sent.map((s) => s.readUInt32LE(8));
+    expect(b).toBe((a ?? 0) + 1);
+  });
+
+  it('turns -errno into ERR_NETLINK with the errno name and the extended-ack text', async () => {
+    const k = new FakeKernel((req, kern) => kern.deliver(errorReply(req, 101, 'Nexthop has invalid gateway')));
+    const c = new NetlinkConnection(k);
+    const err = await c.request(veth(), { operation: 'ip route add 10.77.0.0/24 via 172.31.9.9' }).catch((e) => e);
+    expect(err).toBeInstanceOf(NetlinkError);
+    expect(err.code).toBe('ERR_NETLINK');
+    expect(err.errno).toBe(101);
+    expect(err.errnoName).toBe('ENETUNREACH');
+    expect(err.kernelMessage).toBe('Nexthop has invalid gateway');
+    expect(err.message).toContain('ip route add 10.77.0.0/24 via 172.31.9.9');
+  });
+
+  it('matches answers that arrive out of order to concurrent requests', async () => {
+    const held: Buffer[] = [];
+    const k = new FakeKernel((req, kern) => {
+      held.push(req);
+      if (held.length === 2) kern.deliver(errorReply(held[1] as Buffer, 17), errorReply(held[0] as Buffer));
+    });
+    const c = new NetlinkConnection(k);
+    const [first, second] = await Promise.allSettled([c.request(veth()), c.request(veth())]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status === 'rejected' && (second.reason as NetlinkError).errnoName).toBe('EEXIST');
+  });
+
+  it('resolves a GET without NLM_F_ACK with its single reply', async () => {
+    const k = new FakeKernel((req, kern) => kern.deliver(replyMessage(req, RTM.NEWLINK, 0, Buffer.alloc(16))));
+    const c = new NetlinkConnection(k);
+    const replies = await c.request(encodeLinkGet('v0'));
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.type).toBe(RTM.NEWLINK);
+  });
+
+  it('collects a multipart dump across datagrams until NLMSG_DONE', async () => {
+    const k = new FakeKernel((req, kern) => {
+      kern.deliver(
+        replyMessage(req, RTM.NEWLINK, NLM_F.MULTI, Buffer.alloc(16)),
+        replyMessage(req, RTM.NEWLINK, NLM_F.MULTI, Buffer.alloc(16)),
+      );
+      kern.deliver(replyMessage(req, RTM.NEWLINK, NLM_F.MULTI, Buffer.alloc(16)), doneReply(req));
+    });
+    const c = new NetlinkConnection(k);
+    const r = await c.dump(encodeLinkDump());
+    expect(r.messages).toHaveLength(3);
+    expect(r.inconsistent).toBe(false);
+  });
+
+  it('retries a dump flagged NLM_F_DUMP_INTR and returns the clean attempt', async () => {
+    let attempts = 0;
+    const k = new FakeKernel((req, kern) => {
+      attempts++;
+      const flags = attempts < 3 ? NLM_F.MULTI | NLM_F.DUMP_INTR : NLM_F.MULTI;
+      kern.deliver(replyMessage(req, RTM.NEWLINK, flags, Buffer.alloc(16)), doneReply(req));
+    });
+    const c = new NetlinkConnection(k);
+    const r = await c.dump(encodeLinkDump());
+    expect(attempts).toBe(3);
+    expect(r.inconsistent).toBe(false);
+    expect(r.messages).toHaveLength(1);
+  });
+
+  it('returns the data flagged inconsistent when every attempt is interrupted', async () => {
+    const k = new FakeKernel((req, kern) =>
+      kern.deliver(replyMessage(req, RTM.NEWLINK, NLM_F.MULTI | NLM_F.DUMP_INTR, Buffer.alloc(16)), doneReply(req)),
+    );
+    const c = new NetlinkConnection(k, { dumpRetries: 2 });
+    const r = await c.dump(encodeLinkDump());
+    expect(k.sent).toHaveLength(3);
+    expect(r.inconsistent).toBe(true);
+    expect(r.messages).toHaveLength(1);
+  });
+
+  it('times out with ERR_NETLINK_TIMEOUT and ignores the late answer', async () => {
+    let late: Buffer | undefined;
+    const k = new FakeKernel((req) => {
+      late = req;
+    });
+    const c = new NetlinkConnection(k, { timeoutMs: 20 });
+    const err = await c.request(veth(), { operation: 'ip link add v0' }).catch((e) => e);
+    expect(err).toBeInstanceOf(NetnsError);
+    expect(err.code).toBe('ERR_NETLINK_TIMEOUT');
+    k.deliver(errorReply(late as Buffer));
+    // The connection still works after a stray answer.
+    const k2 = new FakeKernel((req, kern) => kern.deliver(errorReply(req)));
+    await new NetlinkConnection(k2).request(veth());
+  });
+
+  it('rejects with the signal reason when aborted', async () => {
+    const k = new FakeKernel(() => {});
+    const c = new NetlinkConnection(k);
+    const ac = new AbortController();
+    const p = c.request(veth(), { signal: ac.signal });
+    const reason = new Error('stop');
+    ac.abort(reason);
+    await expect(p).rejects.toBe(reason);
+  });
+
+  it('close() rejects requests in flight and later ones with ERR_NETLINK_CLOSED', async () => {
+    const k = new FakeKernel(() => {});
+    const c = new NetlinkConnection(k);
+    const p = c.request(veth());
+    c.close();
+    await expect(p).rejects.toMatchObject({ code: 'ERR_NETLINK_CLOSED' });
+    await expect(c.request(veth())).rejects.toMatchObject({ code: 'ERR_NETLINK_CLOSED' });
+  });
+
+  it('reports a dump that fails midway (-errno in NLMSG_DONE)', async () => {
+    const k = new FakeKernel((req, kern) => {
+      const done = doneReply(req);
+      done.writeInt32LE(-16, 16);
+      kern.deliver(done);
+    });
+    const c = new NetlinkConnection(k);
+    await expect(c.dump(encodeLinkDump())).rejects.toMatchObject({ code: 'ERR_NETLINK', errnoName: 'EBUSY' });
+  });
+});
