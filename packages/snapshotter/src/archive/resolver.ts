@@ -40,6 +40,17 @@ export function kindAt(dirFd: number, name: string): Kind | null {
   }
 }
 
+/** Lexically cleans link text, keeping leading `..` (they are resolved against the link's directory). */
+export function cleanLinkText(target: string): string[] {
+  const out: string[] = [];
+  for (const c of target.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(c);
+  }
+  return out;
+}
+
 export class RootResolver {
   readonly rootFd: number;
   #byCanon = new Map<string, number>();
@@ -102,7 +113,9 @@ export class RootResolver {
           throw new InvalidLayerError(`more than ${MAX_LINKS} symlinks while resolving`, path.join('/'));
         const target = readlinkatSync(fd, c);
         if (target.startsWith('/')) canon = [];
-        queue.unshift(...target.split('/'));
+        // The link text is cleaned lexically first, as containerd's RootPath does, so
+        // `missing/../x` works; leading `..` then climb from the link's directory.
+        queue.unshift(...cleanLinkText(target));
         fd = this.open(canon);
         continue;
       }
