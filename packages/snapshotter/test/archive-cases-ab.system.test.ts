@@ -104,7 +104,7 @@ describe.runIf(gate.ok)('B. writing through symlinks', () => {
         '/etc',
       ];
       await apply(targets.map((t, i) => S(`l${i}`, t)));
-      targets.forEach((t, i) => expect(link(root, `l${i}`)).toBe(t));
+      expect(targets.map((_, i) => link(root, `l${i}`))).toEqual(targets);
     }));
   it('B6 directory replaced by a symlink to / and back', () =>
     runCase(async ({ root, apply }) => {
