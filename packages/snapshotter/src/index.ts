@@ -16,3 +16,13 @@ export type {
   SnapshotUsage,
   WalkFilter,
 } from './snapshots/types.js';
+export {
+  DIFF_ID_LABEL,
+  LAYER_DIGEST_LABEL,
+  type UnpackContentProvider,
+  type UnpackedLayer,
+  type UnpackOptions,
+  type UnpackProgress,
+  type UnpackResult,
+  unpackImage,
+} from './snapshots/unpack.js';

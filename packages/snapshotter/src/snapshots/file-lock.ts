@@ -3,9 +3,9 @@
 // recycled pid is not mistaken for the owner). A lock whose owner has died — a SIGKILL
 // in the middle of a commit — is stale and is broken by the next process that wants it.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { SnapshotError } from './errors.js';
+import { identityAlive, processIdentity } from './process-identity.js';
 
 export interface LockOptions {
   /** Give up after this many ms. @default 30000 */
@@ -18,12 +18,10 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-const selfStart = processStartTime(process.pid);
-
 /** Takes the lock at `path`, waiting (with backoff) while a live process holds it. */
 export async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  const token = `${process.pid} ${selfStart} ${randomBytes(6).toString('hex')}\n`;
+  const token = `${processIdentity()} ${randomBytes(6).toString('hex')}\n`;
   let delay = 1;
   for (;;) {
     opts.signal?.throwIfAborted();
@@ -92,28 +90,8 @@ async function breakIfStale(path: string): Promise<boolean> {
 }
 
 function ownerAlive(content: string): boolean {
-  const [pidText, start] = content.split(' ');
-  const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-  }
-  return processStartTime(pid) === start;
-}
-
-/** Field 22 of /proc/PID/stat (start time in clock ticks); '' if the process is gone or a zombie. */
-function processStartTime(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (rest[0] === 'Z' || rest[0] === 'X') return '';
-    return rest[19] ?? '';
-  } catch {
-    return '';
-  }
+  const [pid, start] = content.split(' ');
+  return identityAlive(`${pid} ${start}`);
 }
 
 function sleep(ms: number): Promise<void> {
