@@ -25,7 +25,6 @@ export const RUNTIME_ERROR_CODES = [
   'ERR_CONTAINER_EXISTS',
   'ERR_RUNTIME_NOT_FOUND',
   'ERR_UNSUPPORTED',
-  'ERR_ABORTED',
 ] as const;
 
 export type RuntimeErrorCode = (typeof RUNTIME_ERROR_CODES)[number];
