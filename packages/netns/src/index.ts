@@ -100,4 +100,14 @@ export { type NeighbourOptions, Neighbours } from './neighbours.js';
 export { NETNS_RUN_DIR, Netns } from './netns.js';
 export { type RouteListOptions, type RouteOptions, Routes } from './routes.js';
 export { Rtnetlink, type RtnetlinkOptions } from './rtnetlink.js';
+export {
+  CALICO_GATEWAY,
+  ROUTED_POD_STEPS,
+  type RoutedPod,
+  type RoutedPodOptions,
+  type UnwireRoutedPodOptions,
+  unwireRoutedPod,
+  wireRoutedPod,
+} from './topology/routed-pod.js';
+export type { StepHook } from './topology/steps.js';
 export type { NetlinkTransport } from './transport.js';

@@ -81,10 +81,11 @@ export class Links {
 
   /** Like get, but undefined when the link does not exist. One RTM_GETLINK, never a dump. */
   async find(ref: LinkRef): Promise<Link | undefined> {
-    if (typeof ref === 'string' && (ref.length === 0 || ref.includes('\0')))
-      throw invalid('link name', ref, 'give a non-empty name');
-    else if (typeof ref !== 'number' || !Number.isInteger(ref) || ref <= 0)
+    if (typeof ref === 'string') {
+      if (ref.length === 0 || ref.includes('\0')) throw invalid('link name', ref, 'give a non-empty name');
+    } else if (!Number.isInteger(ref) || ref <= 0) {
       throw invalid('link index', ref, 'an ifindex is a positive integer');
+    }
     try {
       const [m] = await this.conn.request(encodeLinkGet(ref), { operation: `ip link show dev ${ref}` });
       return m ? toLink(decodeLink(m)) : undefined;

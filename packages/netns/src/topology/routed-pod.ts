@@ -1,0 +1,200 @@
+// The Calico L3 pod wiring (shared/reference/netns.md §5), over rtnetlink only:
+//
+//   pod netns                         host netns
+//   eth0 10.65.0.5/32  <── veth ──>   caliXXXXXXXXXXX (no address, proxy_arp=1,
+//   169.254.1.1 dev eth0 scope link                    proxy_delay=0, forwarding=1)
+//   default via 169.254.1.1 dev eth0   10.65.0.5 dev caliXXXXXXXXXXX scope link
+//
+// The pod ARPs for 169.254.1.1, an address nobody has; the host veth answers with its
+// own MAC because proxy_arp is on and the host has a unicast route covering 169.254.1.1
+// through another device. Every packet then goes to the host, which routes it.
+import { inspect } from 'node:util';
+import { parsePrefix } from '../codec/ip.js';
+import { NetnsError } from '../errors.js';
+import type { Rtnetlink } from '../rtnetlink.js';
+import { hostIfNameFor } from './names.js';
+import { Connections, isGone, type NsArg, type StepHook, StepRunner } from './steps.js';
+
+export const CALICO_GATEWAY = '169.254.1.1';
+
+export interface RoutedPodOptions {
+  /** The namespace playing the host. @default the caller's */
+  readonly hostNs?: NsArg;
+  readonly podNs: NsArg;
+  /** @default 'eth0' */
+  readonly podIfName?: string;
+  /** @default `cali` + 11 hex of a hash of the pod namespace and podIfName */
+  readonly hostIfName?: string;
+  /** The pod's address; a bare address or a /32. */
+  readonly podIp: string;
+  readonly mtu?: number;
+  /** MAC of the host side (Calico pins ee:ee:ee:ee:ee:ee). @default kernel-chosen */
+  readonly hostMac?: string;
+  /** @default 169.254.1.1 */
+  readonly gateway?: string;
+  /** Skip the check that the host can proxy-ARP for the gateway (a unicast route covering it). */
+  readonly skipPreflight?: boolean;
+  /** Reuse open connections (one per namespace) instead of opening new ones. */
+  readonly host?: Rtnetlink;
+  readonly pod?: Rtnetlink;
+  readonly signal?: AbortSignal;
+  /** Called before each step (tests inject failures here). */
+  readonly onStep?: StepHook;
+}
+
+export interface RoutedPod {
+  readonly hostIfName: string;
+  readonly hostIfIndex: number;
+  readonly hostMac: string;
+  readonly podIfName: string;
+  readonly podIfIndex: number;
+  readonly podMac: string;
+  readonly podIp: string;
+  readonly gateway: string;
+}
+
+/** The steps of wireRoutedPod, in order (the names passed to onStep). */
+export const ROUTED_POD_STEPS = [
+  'preflight',
+  'veth',
+  'host-inet-conf',
+  'host-proxy-delay',
+  'host-up',
+  'host-route',
+  'pod-lo-up',
+  'pod-up',
+  'pod-address',
+  'pod-gateway-route',
+  'pod-default-route',
+] as const;
+
+/** Wires a pod in the Calico routed style; on any failure removes everything it created. */
+export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> {
+  const podIfName = opts.podIfName ?? 'eth0';
+  const gateway = opts.gateway ?? CALICO_GATEWAY;
+  const hostIfName = opts.hostIfName ?? hostIfNameFor('cali', opts.podNs, podIfName);
+  const ip = parsePrefix(opts.podIp, 'podIp');
+  if (ip.family !== 2 || (opts.podIp.includes('/') && ip.length !== 32)) {
+    throw new NetnsError(
+      'ERR_INVALID_ARGUMENT',
+      `podIp ${JSON.stringify(opts.podIp)} must be one IPv4 address (or a /32)`,
+    );
+  }
+  const podAddr = opts.podIp.split('/')[0] ?? opts.podIp;
+  const conns = new Connections();
+  const run = new StepRunner(opts.onStep, opts.signal);
+  try {
+    const host = await conns.get(opts.host, opts.hostNs);
+    const pod = await conns.get(opts.pod, opts.podNs);
+    const podNs = await conns.netns(opts.podNs);
+    try {
+      await run.step('preflight', async () => {
+        if (opts.skipPreflight) return;
+        const r = await host.routes.get(gateway).catch((err: unknown) => {
+          throw new NetnsError(
+            'ERR_PREFLIGHT',
+            `the host namespace has no route to ${gateway}, so it will not answer the pod's ARP for its gateway (calico#3270); add a default route through the uplink first`,
+            { cause: err },
+          );
+        });
+        if (r.type !== 'unicast') {
+          throw new NetnsError(
+            'ERR_PREFLIGHT',
+            `the host's route to ${gateway} is ${r.type}, not unicast, so proxy ARP will not answer (calico#3270); add a unicast default route through the uplink`,
+          );
+        }
+      });
+      await run.step(
+        'veth',
+        () =>
+          host.links.add({
+            name: hostIfName,
+            kind: 'veth',
+            mtu: opts.mtu,
+            address: opts.hostMac,
+            peer: { name: podIfName, netns: podNs, mtu: opts.mtu },
+          }),
+        () => host.links.del(hostIfName),
+      );
+      await run.step('host-inet-conf', () =>
+        host.links.setInetConf(hostIfName, { proxy_arp: 1, forwarding: 1, route_localnet: 1 }),
+      );
+      await run.step('host-proxy-delay', () => host.links.setNeighConf(hostIfName, { proxy_delay: 0 }));
+      await run.step('host-up', () => host.links.set(hostIfName, { up: true }));
+      await run.step('host-route', () => host.routes.add({ dst: `${podAddr}/32`, dev: hostIfName, scope: 'link' }));
+      const lo = await pod.links.get('lo');
+      await run.step(
+        'pod-lo-up',
+        () => pod.links.set(lo.index, { up: true }),
+        async () => {
+          if (!lo.up) await pod.links.set(lo.index, { up: false });
+        },
+      );
+      await run.step('pod-up', () => pod.links.set(podIfName, { up: true }));
+      await run.step('pod-address', () => pod.addresses.add({ dev: podIfName, address: `${podAddr}/32` }));
+      // Order matters: the default route via the gateway is ENETUNREACH until this exists.
+      await run.step('pod-gateway-route', () =>
+        pod.routes.add({ dst: `${gateway}/32`, dev: podIfName, scope: 'link' }),
+      );
+      await run.step('pod-default-route', () => pod.routes.add({ dst: 'default', gateway, dev: podIfName }));
+      const [h, p] = await Promise.all([host.links.get(hostIfName), pod.links.get(podIfName)]);
+      return describePod({
+        hostIfName,
+        hostIfIndex: h.index,
+        hostMac: h.address ?? '',
+        podIfName,
+        podIfIndex: p.index,
+        podMac: p.address ?? '',
+        podIp: podAddr,
+        gateway,
+      });
+    } catch (err) {
+      return await run.rollback(err);
+    }
+  } finally {
+    conns.close();
+  }
+}
+
+export interface UnwireRoutedPodOptions {
+  readonly hostNs?: NsArg;
+  readonly host?: Rtnetlink;
+  /** Only used to derive the default hostIfName. */
+  readonly podNs?: NsArg;
+  readonly podIfName?: string;
+  readonly hostIfName?: string;
+}
+
+/**
+ * Removes a routed pod's wiring: deleting the host veth removes the pod's eth0 and both
+ * sides' routes with it. Idempotent: true when something was removed, false if it was gone.
+ */
+export async function unwireRoutedPod(opts: UnwireRoutedPodOptions): Promise<boolean> {
+  const hostIfName =
+    opts.hostIfName ??
+    (opts.podNs === undefined ? undefined : hostIfNameFor('cali', opts.podNs, opts.podIfName ?? 'eth0'));
+  if (hostIfName === undefined)
+    throw new NetnsError('ERR_INVALID_ARGUMENT', 'unwireRoutedPod needs hostIfName or podNs');
+  const conns = new Connections();
+  try {
+    const host = await conns.get(opts.host, opts.hostNs);
+    try {
+      await host.links.del(hostIfName);
+      return true;
+    } catch (err) {
+      if (isGone(err)) return false;
+      throw err;
+    }
+  } finally {
+    conns.close();
+  }
+}
+
+function describePod(p: RoutedPod): RoutedPod {
+  Object.defineProperty(p, inspect.custom, {
+    enumerable: false,
+    value: () =>
+      `RoutedPod ${p.podIp} ${p.podIfName}(${p.podMac}) <-> host ${p.hostIfName}(${p.hostMac}) via ${p.gateway}`,
+  });
+  return p;
+}
