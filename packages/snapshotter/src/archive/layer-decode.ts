@@ -10,8 +10,8 @@ import { InvalidLayerError } from './errors.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
-/** A layer given as bytes: any async iterable of chunks (Node Readable, web ReadableStream) or a file path. */
-export type LayerSource = AsyncIterable<Uint8Array> | string;
+/** A layer given as bytes: any (async) iterable of chunks (Node Readable, web ReadableStream, an array) or a file path. */
+export type LayerSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | string;
 
 /** Read size for layer files: 1 MiB reads measured fastest here (oci-and-snapshots.md §2). */
 export const READ_SIZE = 1 << 20;
@@ -50,7 +50,7 @@ export class LayerDecoder {
   #tarSize = 0;
   #compression: Compression = 'none';
   #done = false;
-  readonly #source: AsyncIterable<Uint8Array>;
+  readonly #source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   readonly #signal: AbortSignal | undefined;
 
   constructor(source: LayerSource, signal?: AbortSignal) {

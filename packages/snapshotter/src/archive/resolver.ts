@@ -6,7 +6,18 @@
 // directories and replacing non-directory parents, rule 3).
 import { closeSync } from 'node:fs';
 import { InvalidLayerError } from './errors.js';
-import { AT, fstatatSync, mkdiratSync, O, openat2Sync, RESOLVE, readlinkatSync, S, unlinkatSync } from './sys.js';
+import {
+  AT,
+  fchmodatSync,
+  fstatatSync,
+  mkdiratSync,
+  O,
+  openat2Sync,
+  RESOLVE,
+  readlinkatSync,
+  S,
+  unlinkatSync,
+} from './sys.js';
 
 const MAX_LINKS = 255;
 const MAX_CACHED = 512;
@@ -123,12 +134,14 @@ export class RootResolver {
       if (kind === null) {
         if (!hooks) return null;
         mkdiratSync(fd, c, 0o755);
+        fchmodatSync(fd, c, 0o755, 0); // implied directories are 0755 whatever the umask (E3)
         hooks.implied(next, fd, c);
       } else if (kind === 'other') {
         if (!hooks) return null;
         hooks.replacing(next, fd, c);
         unlinkatSync(fd, c, 0);
         mkdiratSync(fd, c, 0o755);
+        fchmodatSync(fd, c, 0o755, 0);
         hooks.implied(next, fd, c);
       }
       canon = next;

@@ -93,11 +93,22 @@ function block(h: WriteHeader, name: Uint8Array, link: Uint8Array, flag = FLAG[h
   return b;
 }
 
-/** Octal, zero padded, NUL terminated; values that do not fit are written as 0 (PAX carries them). */
+/**
+ * Octal, zero padded, NUL terminated. Values that do not fit go as GNU base-256 (PAX
+ * carries ids, sizes and times too; device numbers have no PAX key).
+ */
 function octal(b: Buffer, off: number, len: number, v: number): void {
   const digits = len - 1;
-  const s = v >= 0 && v < 8 ** digits ? Math.floor(v).toString(8).padStart(digits, '0') : '0'.repeat(digits);
-  b.write(s, off, 'latin1');
+  if (v >= 0 && v < 8 ** digits) {
+    b.write(Math.floor(v).toString(8).padStart(digits, '0'), off, 'latin1');
+    return;
+  }
+  let x = BigInt.asUintN(len * 8, BigInt(Math.trunc(v)));
+  for (let i = off + len - 1; i >= off; i--) {
+    b[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  b[off] = (b[off]! & 0x7f) | 0x80 | (v < 0 ? 0x40 : 0);
 }
 
 function paxTime(t: Timestamp): string {
