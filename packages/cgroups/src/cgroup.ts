@@ -150,7 +150,7 @@ export class Cgroup {
   }
 
   /** Creates (or joins) a child cgroup with the same options. */
-  child(name: string, options: { resources?: LinuxResources } = {}): Promise<Cgroup> {
+  async child(name: string, options: { resources?: LinuxResources } = {}): Promise<Cgroup> {
     const childPath = this.#p.path === '/' ? `/${checkName(name)}` : `${this.#p.path}/${checkName(name)}`;
     return Cgroup.create(childPath, { ...this.#options, ...options });
   }

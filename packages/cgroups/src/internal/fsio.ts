@@ -1,6 +1,8 @@
-// Reading and writing cgroupfs control files. Writes open with O_WRONLY and never
+// Reading and writing cgroupfs control files. Writes open with O_WRONLY|O_TRUNC and never
 // O_CREAT: Node's default flag 'w' (O_CREAT|O_TRUNC) turns a missing control file into
 // a misleading EACCES (measured on 6.18), while O_WRONLY gives the honest ENOENT.
+// O_TRUNC is a no-op on kernfs (checked on 6.18) and keeps a fake cgroupfs of regular
+// files exact for the unit tests, as runc's WriteFile also opens with it.
 // Each value goes out in one write(2), because the kernel parses each write separately.
 // The calls are synchronous on purpose: cgroupfs is in-memory kernfs, a write never
 // waits on a disk, and a thread-pool hop per file costs more than the syscall
@@ -19,7 +21,7 @@ export function errnoOf(err: unknown): string | undefined {
 export function writeValue(file: string, value: string): void {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_WRONLY);
+    fd = openSync(file, constants.O_WRONLY | constants.O_TRUNC);
   } catch (err) {
     throw mapError(err, file, value);
   }

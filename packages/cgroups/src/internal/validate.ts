@@ -77,6 +77,14 @@ export function validateResources(r: LinuxResources, p: Placement): void {
   if (memory) {
     for (const k of ['limit', 'reservation', 'swap', 'kernel', 'kernelTCP'] as const) int(`memory.${k}`, memory[k], -1);
     int('memory.swappiness', memory.swappiness, 0, 200);
+    const { limit = 0, swap = 0 } = memory;
+    if (swap > 0 && (limit === 0 || (limit > 0 && swap < limit))) {
+      throw bad(
+        'memory.swap',
+        swap,
+        `memory+swap, so -1 or a byte count >= memory.limit (${limit}), with memory.limit set`,
+      );
+    }
     need(p, 'memory', 'memory');
   }
   if (pids) {
@@ -94,12 +102,13 @@ export function validateResources(r: LinuxResources, p: Placement): void {
     need(p, 'hugetlb', 'hugepageLimits');
   }
   if (devices && devices.length > 0) {
-    if (need(p, 'devices', 'devices') === 2 || !p.v1.has('devices')) {
+    if (!p.v1.has('devices') && p.v2) {
       throw unsupported(
         'resources.devices',
         'on cgroup v2 device access is an eBPF program attached to the cgroup, which the OCI runtime (runc, crun) installs; pass devices to the runtime instead',
       );
     }
+    need(p, 'devices', 'devices');
     for (const d of devices) {
       if (typeof d.allow !== 'boolean') throw bad('devices[].allow', d.allow, 'true or false');
       if (d.type !== undefined && !['a', 'b', 'c'].includes(d.type))
