@@ -80,7 +80,11 @@ export class PartialSetError extends CgroupError {
       'ERR_CGROUP_PARTIAL_SET',
       'failed-precondition',
       `set() stopped part-way: ${why}. Already applied: ${done}. Fix the value and call set() again.`,
-      { cause },
+      {
+        cause,
+        ...(cause instanceof CgroupError && cause.path !== undefined ? { path: cause.path } : {}),
+        ...(cause instanceof CgroupError && cause.errno !== undefined ? { errno: cause.errno } : {}),
+      },
     );
     this.applied = applied;
   }

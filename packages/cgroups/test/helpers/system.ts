@@ -1,0 +1,64 @@
+// Helpers for system tests: a unique parent cgroup per test file, processes started
+// through a waiting trampoline (they block on stdin until attached, so they never run
+// outside the cgroup), and the leak check over every hierarchy.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { uniqueName } from '@ctrkit/testkit';
+import { Cgroup, detectMode } from '../../src/index.js';
+
+/** `/ctrkit-test-<unique>`: the parent of everything one test file creates. */
+export function testParentPath(): string {
+  return `/ctrkit-test-${uniqueName('cg', 24)}`;
+}
+
+/** Every directory of `path` that still exists in any hierarchy under /sys/fs/cgroup. */
+export function leftovers(path: string): string[] {
+  const layout = detectMode();
+  const mounts = [...layout.v1.map((h) => h.dir), ...(layout.v2 ? [layout.v2.dir] : [])];
+  // Named hierarchies (name=systemd) are never used by this package, but check them too.
+  if (existsSync('/sys/fs/cgroup/systemd')) mounts.push('/sys/fs/cgroup/systemd');
+  return mounts.map((m) => join(m, path.slice(1))).filter((d) => existsSync(d));
+}
+
+/** Deletes `path` in every hierarchy if it still exists (killing what is left). */
+export async function removeAll(path: string): Promise<void> {
+  let cg: Cgroup;
+  try {
+    cg = await Cgroup.load(path);
+  } catch {
+    return;
+  }
+  try {
+    await cg.kill({ timeoutMs: 5000 });
+  } catch {}
+  await cg.delete({ timeoutMs: 10_000 });
+}
+
+export interface Held {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Lets the trampoline exec the real command. */
+  release(): void;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `sh -c 'read _; exec <script>'`: blocked until release(), so it can be attached first. */
+export function hold(script: string, env: Record<string, string> = {}): Held {
+  const child = spawn('/bin/sh', ['-c', `read _ ; exec /bin/sh -c '${script.replace(/'/g, `'\\''`)}'`], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  if (child.pid === undefined) throw new Error('spawn failed');
+  return {
+    child,
+    pid: child.pid,
+    release: () => child.stdin?.end('\n'),
+    exited,
+  };
+}
+
+export const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
