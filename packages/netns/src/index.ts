@@ -101,6 +101,21 @@ export { NETNS_RUN_DIR, Netns } from './netns.js';
 export { type RouteListOptions, type RouteOptions, Routes } from './routes.js';
 export { Rtnetlink, type RtnetlinkOptions } from './rtnetlink.js';
 export {
+  BRIDGE_POD_STEPS,
+  type BridgePod,
+  type BridgePodOptions,
+  unwireBridgePod,
+  wireBridgePod,
+} from './topology/bridge-pod.js';
+export {
+  type HostGwOptions,
+  hostGwRoutes,
+  type IpipMeshOptions,
+  ipipMesh,
+  type Mesh,
+  type MeshPeer,
+} from './topology/ipip-mesh.js';
+export {
   CALICO_GATEWAY,
   ROUTED_POD_STEPS,
   type RoutedPod,
