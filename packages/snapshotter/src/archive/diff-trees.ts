@@ -1,0 +1,117 @@
+// diffTrees(): the layer that turns `lower` into `upper`, from two lexical walks.
+// diffOverlayUpper(): the fast path that reads only an overlayfs upperdir.
+import { statSync } from 'node:fs';
+import { type DiffOp, planDiff } from './diff-plan.js';
+import { ArchiveUnsupportedError } from './errors.js';
+import { type DiffCompression, LayerStream } from './layer-stream.js';
+import { writeLayer } from './layer-writer.js';
+import { sameContent } from './same-content.js';
+import { type TreeEntry, walkTree } from './tree-walk.js';
+
+export interface DiffOptions {
+  /** @default 'gzip' */
+  readonly compression?: DiffCompression;
+  /** gzip level. @default 6 */
+  readonly level?: number;
+  /** Clamp mtimes to this many seconds since the epoch (whiteouts are always at 0). */
+  readonly sourceDateEpoch?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: { phase: 'walk' | 'write'; done: number; total: number | undefined }) => void;
+}
+
+function checkDir(p: string, what: string): void {
+  if (typeof p !== 'string' || !statSync(p).isDirectory()) {
+    throw Object.assign(new TypeError(`The "${what}" argument must be a directory path; got ${JSON.stringify(p)}`), {
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
+  }
+}
+
+function stream(plan: () => DiffOp[], opts: DiffOptions): LayerStream {
+  let entries = 0;
+  let total: number | undefined;
+  return new LayerStream(
+    async function* () {
+      const ops = plan();
+      total = ops.length;
+      yield* writeLayer(ops, {
+        sourceDateEpoch: opts.sourceDateEpoch,
+        signal: opts.signal,
+        onEntry: () => {
+          entries++;
+          if (opts.onProgress && entries % 256 === 0) opts.onProgress({ phase: 'write', done: entries, total });
+        },
+      });
+    },
+    () => entries,
+    opts.compression ?? 'gzip',
+    opts.level,
+  );
+}
+
+/**
+ * The layer that turns `lower` (null for an empty lower) into `upper`: added and
+ * modified entries, `.wh.` whiteouts (an opaque `.wh..wh..opq` where a directory's
+ * lower children all went and new ones came), parent directories, whole hardlink
+ * groups, no sockets; times clamped to `sourceDateEpoch`; byte-reproducible.
+ * Nothing is read until the stream is iterated.
+ */
+export function diffTrees(lower: string | null, upper: string, opts: DiffOptions = {}): LayerStream {
+  opts.signal?.throwIfAborted();
+  if (lower !== null) checkDir(lower, 'lower');
+  checkDir(upper, 'upper');
+  return stream(() => {
+    const l = lower === null ? null : walkTree(lower, { signal: opts.signal });
+    const u = walkTree(upper, { signal: opts.signal });
+    opts.onProgress?.({ phase: 'walk', done: u.length, total: u.length });
+    return planDiff(l, u, { sameContent });
+  }, opts);
+}
+
+const OVERLAY_XATTRS = ['trusted.overlay.', 'user.overlay.'];
+
+/**
+ * The layer for an overlayfs upperdir, reading only the upperdir: a char 0/0 device
+ * becomes `.wh.<name>`, a directory with the opaque xattr (`trusted.` or `user.`)
+ * gets a `.wh..wh..opq` child. `lowerdirs` are checked to exist; the upperdir must
+ * not use redirect_dir or metacopy (those need a two-tree diff, ERR_UNSUPPORTED).
+ */
+export function diffOverlayUpper(upperdir: string, lowerdirs: readonly string[], opts: DiffOptions = {}): LayerStream {
+  opts.signal?.throwIfAborted();
+  checkDir(upperdir, 'upperdir');
+  for (const l of lowerdirs) checkDir(l, 'lowerdirs');
+  return stream(() => planUpper(walkTree(upperdir, { signal: opts.signal })), opts);
+}
+
+function planUpper(upper: TreeEntry[]): DiffOp[] {
+  const ops: DiffOp[] = [];
+  const firstOfGroup = new Map<string, string>();
+  for (const e of upper) {
+    for (const k of e.xattrs.keys()) {
+      if (OVERLAY_XATTRS.some((p) => k === `${p}redirect` || k === `${p}metacopy`)) {
+        throw new ArchiveUnsupportedError(
+          `upperdir entry ${JSON.stringify(e.path)} carries ${k}: redirect_dir/metacopy upperdirs need diffTrees() over the mounted trees`,
+        );
+      }
+    }
+    if (e.type === 'socket') continue;
+    if (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) {
+      ops.push({ kind: 'whiteout', path: e.path });
+      continue;
+    }
+    if (e.type !== 'dir' && e.nlink > 1) {
+      const k = `${e.dev}:${e.ino}`;
+      const to = firstOfGroup.get(k);
+      if (to !== undefined) {
+        ops.push({ kind: 'entry', entry: e, hardlinkTo: to });
+        continue;
+      }
+      firstOfGroup.set(k, e.path);
+    }
+    ops.push({ kind: 'entry', entry: e });
+    if (e.type === 'dir' && OVERLAY_XATTRS.some((p) => e.xattrs.get(`${p}opaque`)?.toString() === 'y')) {
+      ops.push({ kind: 'opaque', dir: e.path });
+    }
+  }
+  return ops;
+}

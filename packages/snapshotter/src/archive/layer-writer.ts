@@ -1,0 +1,120 @@
+// Turns a diff plan into tar bytes: headers from the walk, file contents read in 1 MiB
+// pieces, whiteouts as empty mode-0 files at time 0, mtimes clamped to
+// SOURCE_DATE_EPOCH. Output is batched into ~1 MiB buffers for the compressor.
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import type { DiffOp } from './diff-plan.js';
+import { LayerIoError } from './errors.js';
+import { OPAQUE_MARKER, WHITEOUT_PREFIX } from './layer-events.js';
+import type { Timestamp } from './tar-header.js';
+import { END_OF_ARCHIVE, encodeHeader, padding } from './tar-writer.js';
+import type { TreeEntry } from './tree-walk.js';
+import { layerXattrs } from './xattr-policy.js';
+
+export interface LayerWriterOptions {
+  /** Clamp every mtime to at most this (seconds since the epoch). */
+  readonly sourceDateEpoch?: number;
+  readonly signal?: AbortSignal;
+  /** Called after each entry. */
+  readonly onEntry?: () => void;
+}
+
+const BATCH = 1 << 20;
+const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
+
+function clamp(t: Timestamp, sde: number | undefined): Timestamp {
+  return sde !== undefined && (t.sec > sde || (t.sec === sde && t.nsec > 0)) ? { sec: sde, nsec: 0 } : t;
+}
+
+function marker(name: string) {
+  return encodeHeader({ name, type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: ZERO_TIME });
+}
+
+function entryHeader(e: TreeEntry, hardlinkTo: string | undefined, sde: number | undefined): Buffer {
+  const name = e.path === '' ? './' : e.type === 'dir' ? `${e.path}/` : e.path;
+  const common = {
+    name,
+    mode: e.mode,
+    uid: e.uid,
+    gid: e.gid,
+    mtime: clamp(e.mtime, sde),
+    xattrs: layerXattrs(e.xattrs),
+  };
+  if (hardlinkTo !== undefined) return encodeHeader({ ...common, type: 'hardlink', size: 0, linkname: hardlinkTo });
+  if (e.type === 'socket') throw new Error('sockets are never emitted');
+  return encodeHeader({
+    ...common,
+    type: e.type,
+    size: e.type === 'file' ? e.size : 0,
+    linkname: e.linkname,
+    devmajor: e.devmajor,
+    devminor: e.devminor,
+  });
+}
+
+/** The tar stream for `ops`, ending with the end-of-archive marker. */
+export async function* writeLayer(ops: Iterable<DiffOp>, opts: LayerWriterOptions = {}): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const push = (b: Buffer) => {
+    parts.push(b);
+    size += b.length;
+  };
+  const take = () => {
+    const out = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    parts = [];
+    size = 0;
+    return out;
+  };
+  for (const op of ops) {
+    opts.signal?.throwIfAborted();
+    if (op.kind === 'whiteout') {
+      const i = op.path.lastIndexOf('/');
+      push(
+        marker(
+          i < 0
+            ? `${WHITEOUT_PREFIX}${op.path}`
+            : `${op.path.slice(0, i + 1)}${WHITEOUT_PREFIX}${op.path.slice(i + 1)}`,
+        ),
+      );
+    } else if (op.kind === 'opaque') {
+      push(marker(op.dir === '' ? OPAQUE_MARKER : `${op.dir}/${OPAQUE_MARKER}`));
+    } else {
+      const e = op.entry;
+      push(entryHeader(e, op.hardlinkTo, opts.sourceDateEpoch));
+      if (e.type === 'file' && op.hardlinkTo === undefined && e.size > 0) {
+        for (const piece of readContent(e)) {
+          push(piece);
+          if (size >= BATCH) yield take();
+        }
+        push(padding(e.size));
+      }
+    }
+    opts.onEntry?.();
+    if (size >= BATCH) yield take();
+  }
+  push(END_OF_ARCHIVE);
+  yield take();
+}
+
+/** Reads exactly `e.size` bytes; a file that changed size since the walk is an error, not a corrupt layer. */
+function* readContent(e: TreeEntry): Generator<Buffer> {
+  let fd: number;
+  try {
+    fd = openSync(e.abs, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    throw new LayerIoError(e.abs, 'opening', err);
+  }
+  try {
+    let left = e.size;
+    while (left > 0) {
+      const buf = Buffer.allocUnsafe(Math.min(left, BATCH));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0)
+        throw new LayerIoError(e.abs, 'reading', new Error(`file shrank while diffing (${left} bytes missing)`));
+      left -= n;
+      yield n === buf.length ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
