@@ -44,10 +44,9 @@ export interface Held {
 }
 
 /** Starts `sh -c 'read _; exec <script>'`: blocked until release(), so it can be attached first. */
-export function hold(script: string, env: Record<string, string> = {}): Held {
+export function hold(script: string, options: { stdout?: 'pipe' | 'ignore' } = {}): Held {
   const child = spawn('/bin/sh', ['-c', `read _ ; exec /bin/sh -c '${script.replace(/'/g, `'\\''`)}'`], {
-    stdio: ['pipe', 'ignore', 'pipe'],
-    env: { ...process.env, ...env },
+    stdio: ['pipe', options.stdout ?? 'ignore', 'ignore'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),

@@ -1,0 +1,130 @@
+// Limits are enforced, not just written: OOM kill with its event, a fork bomb stopped
+// at pids.max, a CPU hog held to its quota, freeze/thaw of a counting process, kill.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requires } from '@ctrkit/testkit';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Cgroup, type CgroupEvent } from '../src/index.js';
+import { type Held, hold, leftovers, removeAll, sleepMs, testParentPath } from './helpers/system.js';
+
+const gate = requires('root', 'cgroup:v1:memory', 'cgroup:v1:cpu', 'cgroup:v1:pids', 'cgroup:v1:freezer');
+const parent = testParentPath();
+
+describe.runIf(gate.ok)('limits are enforced (real kernel, v1)', () => {
+  const kids: Held[] = [];
+  afterEach(async () => {
+    for (const k of kids.splice(0)) k.child.kill('SIGKILL');
+    await removeAll(parent);
+  });
+  afterAll(() => {
+    expect(leftovers(parent)).toEqual([]);
+  });
+
+  it('a process over memory.limit_in_bytes is OOM-killed and the oom events arrive', async () => {
+    const cg = await Cgroup.create(`${parent}/oom`, { resources: { memory: { limit: 32 << 20, swap: 32 << 20 } } });
+    const ac = new AbortController();
+    const seen: CgroupEvent[] = [];
+    const watching = (async () => {
+      try {
+        for await (const ev of cg.events({ signal: ac.signal, pollMs: 20 })) {
+          seen.push(ev);
+          if (ev.type === 'oom_kill') return;
+        }
+      } catch (err) {
+        if (!ac.signal.aborted) throw err;
+      }
+    })();
+    // Allocate and touch 8 MiB chunks until the kernel kills us.
+    const h = hold(`exec ${process.execPath} -e "const a=[];for(;;)a.push(Buffer.alloc(8<<20,1))"`);
+    kids.push(h);
+    await cg.addProcess(h.pid);
+    h.release();
+    const exit = await h.exited;
+    expect(exit.signal).toBe('SIGKILL');
+    const timer = setTimeout(() => ac.abort(), 5000);
+    await watching;
+    clearTimeout(timer);
+    expect(seen).toContainEqual({ type: 'oom_kill', count: 1 });
+    expect(seen.some((e) => e.type === 'oom')).toBe(true);
+    expect((await cg.stats()).memory?.oomKills).toBe(1);
+  });
+
+  it('a fork bomb stops at pids.max', async () => {
+    const cg = await Cgroup.create(`${parent}/forks`, { resources: { pids: { limit: 16 } } });
+    const h = hold('i=0; while [ $i -lt 64 ]; do sleep 20 & i=$((i+1)); done; wait');
+    kids.push(h);
+    await cg.addProcess(h.pid);
+    h.release();
+    await sleepMs(800);
+    const s = await cg.stats();
+    expect(s.pids?.limit).toBe(16);
+    expect(s.pids?.current).toBeLessThanOrEqual(16);
+    expect(s.pids?.current).toBeGreaterThanOrEqual(10);
+    const events = readFileSync(join('/sys/fs/cgroup/pids', parent.slice(1), 'forks', 'pids.events'), 'utf8');
+    expect(Number(events.match(/max (\d+)/)?.[1])).toBeGreaterThan(0);
+    await cg.kill();
+    expect(await cg.processes({ recursive: true })).toEqual([]);
+  });
+
+  it('a CPU hog with quota 20ms/100ms uses at most 25% over 2 s', async () => {
+    const cg = await Cgroup.create(`${parent}/hog`, { resources: { cpu: { quota: 20000, period: 100000 } } });
+    const h = hold('while :; do :; done');
+    kids.push(h);
+    await cg.addProcess(h.pid);
+    h.release();
+    await sleepMs(200);
+    const t0 = performance.now();
+    const before = (await cg.stats()).cpu?.usageNs ?? 0;
+    await sleepMs(2000);
+    const used = ((await cg.stats()).cpu?.usageNs ?? 0) - before;
+    const share = used / 1e6 / (performance.now() - t0);
+    expect(share).toBeGreaterThan(0.05);
+    expect(share).toBeLessThanOrEqual(0.25);
+    expect((await cg.stats()).cpu?.throttledPeriods).toBeGreaterThan(5);
+  });
+
+  it('freeze stops a counting process and thaw resumes it', async () => {
+    const cg = await Cgroup.create(`${parent}/count`);
+    const h = hold('i=0; while :; do i=$((i+1)); echo $i; sleep 0.01; done', { stdout: 'pipe' });
+    kids.push(h);
+    let lines = 0;
+    h.child.stdout?.on('data', (d: Buffer) => {
+      for (const c of d) if (c === 10) lines += 1;
+    });
+    await cg.addProcess(h.pid);
+    h.release();
+    await sleepMs(300);
+    expect(lines).toBeGreaterThan(5);
+    await cg.freeze({ timeoutMs: 5000 });
+    expect(await cg.freezerState()).toBe('frozen');
+    await sleepMs(50);
+    const a = lines;
+    await sleepMs(400);
+    expect(lines).toBe(a);
+    await cg.thaw();
+    expect(await cg.freezerState()).toBe('thawed');
+    await sleepMs(400);
+    expect(lines).toBeGreaterThan(a + 5);
+  });
+
+  it('kill empties the group, including a frozen one and its children', async () => {
+    const cg = await Cgroup.create(`${parent}/kill`);
+    const inner = await cg.child('inner');
+    const h1 = hold('exec sleep 60');
+    const h2 = hold('exec sleep 60');
+    kids.push(h1, h2);
+    await cg.addProcess(h1.pid);
+    await inner.addProcess(h2.pid);
+    h1.release();
+    h2.release();
+    await sleepMs(50);
+    await cg.freeze();
+    await cg.kill({ timeoutMs: 5000 });
+    expect(await cg.processes({ recursive: true })).toEqual([]);
+    expect((await h1.exited).signal).toBe('SIGKILL');
+    expect((await h2.exited).signal).toBe('SIGKILL');
+    expect(await cg.freezerState()).toBe('thawed');
+    await cg.delete();
+    expect(leftovers(`${parent}/kill`)).toEqual([]);
+  });
+});
