@@ -35,6 +35,12 @@ Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value GetChildSubreaper(const Napi::CallbackInfo& info) {
+  int on = 0;
+  if (prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) < 0) return ThrowErrno(info.Env(), errno, "prctl");
+  return Napi::Boolean::New(info.Env(), on != 0);
+}
+
 Napi::Value SetName(const Napi::CallbackInfo& info) {
   std::string name = info[0].As<Napi::String>().Utf8Value();
   if (prctl(PR_SET_NAME, name.c_str(), 0, 0, 0) < 0) return ThrowErrno(info.Env(), errno, "prctl");
@@ -73,6 +79,7 @@ Napi::Value GetWinsize(const Napi::CallbackInfo& info) {
 void InitMisc(Napi::Env env, Napi::Object exports) {
   exports.Set("alignedBuffer", Napi::Function::New(env, AlignedBuffer, "alignedBuffer"));
   exports.Set("prctlSetChildSubreaper", Napi::Function::New(env, SetChildSubreaper, "prctlSetChildSubreaper"));
+  exports.Set("prctlGetChildSubreaper", Napi::Function::New(env, GetChildSubreaper, "prctlGetChildSubreaper"));
   exports.Set("prctlSetName", Napi::Function::New(env, SetName, "prctlSetName"));
   exports.Set("prctlGetName", Napi::Function::New(env, GetName, "prctlGetName"));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));

@@ -84,7 +84,7 @@ class Poll : public Napi::ObjectWrap<Poll> {
     Napi::HandleScope scope(env);
     // Hold the callback: JS may stop() (resetting callback_) from inside it.
     Napi::Function cb = self->callback_.Value();
-    cb.MakeCallback(env.Undefined(), {Napi::Number::New(env, status), Napi::Number::New(env, events)});
+    cb.MakeCallback(env.Global(), {Napi::Number::New(env, status), Napi::Number::New(env, events)});
   }
 
   uv_poll_t* handle_ = nullptr;

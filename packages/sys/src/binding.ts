@@ -43,6 +43,7 @@ export type Native = {
   pollEvents: { READABLE: number; WRITABLE: number; DISCONNECT: number };
   alignedBuffer(size: number, alignment: number): Buffer;
   prctlSetChildSubreaper(on: boolean): void;
+  prctlGetChildSubreaper(): boolean;
   prctlSetName(name: string): void;
   prctlGetName(): string;
   setWinsize(fd: number, cols: number, rows: number): void;

@@ -9,6 +9,7 @@ export {
   SysError,
   UnsupportedError,
 } from './errors.js';
+export { EFD, type EventFd, eventfd } from './eventfd.js';
 export {
   fchmodatSync,
   fchownatSync,
@@ -41,6 +42,17 @@ export {
 } from './namespace.js';
 export { type NetlinkSocket, type NetlinkSocketOptions, openNetlinkSocket } from './netlink.js';
 export type { NsRef } from './ns-ref.js';
+export { type PidFd, pidfdOpen } from './pidfd.js';
+export {
+  alignedBuffer,
+  getWinsize,
+  prctlGetChildSubreaper,
+  prctlGetName,
+  prctlSetChildSubreaper,
+  prctlSetName,
+  setWinsize,
+} from './process.js';
+export { recvFd, sendFd, unixAccept, unixConnect, unixListen } from './unix.js';
 export {
   fgetxattrSync,
   flistxattrSync,

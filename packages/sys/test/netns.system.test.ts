@@ -14,7 +14,7 @@ import {
   openInNamespace,
   openNetlinkSocket,
 } from '../src/index.js';
-import { listLinks } from './helpers/rtnl.js';
+import { getLinkDump, listLinks } from './helpers/rtnl.js';
 
 const gate = requires('root', 'cap:SYS_ADMIN', 'cap:NET_ADMIN');
 
@@ -124,6 +124,25 @@ describe.runIf(gate.ok)('network namespaces', () => {
     const inMnt = await openInNamespace(fds.at(-3)!, '/proc/thread-self/ns/mnt', O.RDONLY);
     fds.push(inMnt);
     expect(readlinkSync(`/proc/self/fd/${inMnt}`)).toBe(readlinkSync(`/proc/self/fd/${fds.at(-4)!}`));
+  });
+
+  it('recv waits on the event loop for a datagram that arrives later', async () => {
+    const path = await netns();
+    const sock = await openNetlinkSocket(NETLINK.ROUTE, { netns: path, rcvbuf: 1 << 20 });
+    try {
+      const pending = sock.recv();
+      await new Promise((r) => setTimeout(r, 30));
+      sock.send(getLinkDump(9));
+      const reply = await pending;
+      expect(reply.readUInt32LE(8)).toBe(9); // seq of our request
+      expect(reply.readUInt16LE(4)).toBe(16); // RTM_NEWLINK for lo
+      const ac = new AbortController();
+      const never = sock.recv({ signal: ac.signal });
+      ac.abort(new Error('gave up'));
+      await expect(never).rejects.toThrow('gave up');
+    } finally {
+      sock.close();
+    }
   });
 
   it('rejects a closed socket and a path that is not a namespace', async () => {
