@@ -89,37 +89,64 @@ export function digestOf(
 }
 
 /**
+ * Incremental verification: feed chunks with `update` (which fails as soon as more than
+ * `expected.size` bytes arrive), then `verify()` checks size and digest.
+ */
+export class DigestVerifier {
+  readonly #alg: DigestAlgorithm;
+  readonly #hash: Hash;
+  #seen = 0;
+  constructor(
+    readonly expected: { digest: Digest; size?: number },
+    readonly where = 'blob',
+  ) {
+    this.#alg = digestAlgorithm(parseDigest(expected.digest));
+    this.#hash = createHash(this.#alg);
+  }
+  get seen(): number {
+    return this.#seen;
+  }
+  update(chunk: Uint8Array): void {
+    this.#seen += chunk.length;
+    if (this.expected.size !== undefined && this.#seen > this.expected.size)
+      throw sizeMismatch(this.where, this.expected.size, this.#seen, true);
+    this.#hash.update(chunk);
+  }
+  verify(): void {
+    if (this.expected.size !== undefined && this.#seen !== this.expected.size)
+      throw sizeMismatch(this.where, this.expected.size, this.#seen, false);
+    const got = digestFromHash(this.#alg, this.#hash);
+    if (got !== this.expected.digest) {
+      throw new OciImageError(
+        'ERR_DIGEST_MISMATCH',
+        `${this.where}: content hashes to ${got}, expected ${this.expected.digest}; the blob is corrupt or was tampered with, fetch it again`,
+      );
+    }
+  }
+}
+
+/**
  * A pass-through stream that hashes and counts what flows through it and, at the end,
  * fails with ERR_SIZE_MISMATCH or ERR_DIGEST_MISMATCH instead of finishing. Bytes past
  * `expected.size` fail at once, so an endless body cannot run on.
  */
 export function verifyDigest(expected: { digest: Digest; size?: number }, where = 'blob'): Transform {
-  const alg = digestAlgorithm(parseDigest(expected.digest));
-  const hash = createHash(alg);
-  let seen = 0;
+  const v = new DigestVerifier(expected, where);
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      seen += chunk.length;
-      if (expected.size !== undefined && seen > expected.size) {
-        cb(sizeMismatch(where, expected.size, seen, true));
+      try {
+        v.update(chunk);
+      } catch (err) {
+        cb(err as Error);
         return;
       }
-      hash.update(chunk);
       cb(null, chunk);
     },
     flush(cb: TransformCallback) {
-      if (expected.size !== undefined && seen !== expected.size) {
-        cb(sizeMismatch(where, expected.size, seen, false));
-        return;
-      }
-      const got = digestFromHash(alg, hash);
-      if (got !== expected.digest) {
-        cb(
-          new OciImageError(
-            'ERR_DIGEST_MISMATCH',
-            `${where}: content hashes to ${got}, expected ${expected.digest}; the blob is corrupt or was tampered with, fetch it again`,
-          ),
-        );
+      try {
+        v.verify();
+      } catch (err) {
+        cb(err as Error);
         return;
       }
       cb();

@@ -1,3 +1,6 @@
+export { type ArchiveImage, type ReadArchiveOptions, readDockerArchive } from './archive/read-docker-archive.js';
+export { type ArchiveInput, type WriteArchiveOptions, writeDockerArchive } from './archive/write-docker-archive.js';
+export { type BlobReader, type BlobWriter, fetchDocument } from './blob-access.js';
 export { chainId, chainIds } from './chainid.js';
 export { ContentStore } from './content/content-store.js';
 export type {
@@ -14,11 +17,20 @@ export type {
   WriterOptions,
 } from './content/types.js';
 export { type BlobSource, type Chunks, type WriteBlobOptions, writeBlob, writeBytes } from './content/write-blob.js';
+export {
+  type CopiedImage,
+  type CopyOptions,
+  type CopyPhase,
+  type CopyProgress,
+  type CopyResult,
+  copyImage,
+} from './copy.js';
 export { descriptorData, descriptorOf, parseDescriptor } from './descriptor.js';
 export {
   createDigester,
   type Digest,
   type DigestAlgorithm,
+  DigestVerifier,
   digestAlgorithm,
   digestHex,
   digestOf,
@@ -38,8 +50,10 @@ export {
   isNotFound,
   OciImageError,
 } from './errors.js';
+export { type BuilderOptions, type BuiltImage, ImageBuilder } from './image-builder.js';
 export { checkLayerCount, parseImageConfig, serializeImageConfig } from './image-config.js';
 export { parseIndex, serializeIndex } from './image-index.js';
+export { type Image, type ImageInput, ImageStore } from './image-store.js';
 export { MAX_DOCUMENT_SIZE } from './internal/json.js';
 export { type ParseDocumentOptions, parseManifest, serializeManifest } from './manifest.js';
 export {
@@ -55,6 +69,7 @@ export {
   MANIFEST_ACCEPT,
   MediaTypes,
 } from './media-types.js';
+export { type LayoutTag, OciLayout, REF_NAME_ANNOTATION } from './oci-layout.js';
 export {
   defaultPlatform,
   formatPlatform,

@@ -22,6 +22,7 @@ import {
   verifyDigest,
 } from '../digest.js';
 import { OciImageError } from '../errors.js';
+import type { Descriptor } from '../types.js';
 import { compileFilters } from './filters.js';
 import { acquireLock, isHeldHere, releaseLock } from './lock.js';
 import type {
@@ -36,6 +37,7 @@ import type {
   ReaderAt,
   WriterOptions,
 } from './types.js';
+import { type BlobSource, type WriteBlobOptions, writeBlob } from './write-blob.js';
 import { IngestWriter, type WriterHost } from './writer.js';
 
 interface Meta {
@@ -212,6 +214,21 @@ export class ContentStore implements Manager, Provider, IngestManager, Ingester,
     const parts: Buffer[] = [];
     for await (const c of await this.createReadStream(desc)) parts.push(c as Buffer);
     return Buffer.concat(parts);
+  }
+
+  /** BlobReader: the blob's bytes from `offset` (verified only when read from 0 to the end). */
+  async fetch(desc: { digest: Digest; size?: number }, offset = 0): Promise<AsyncIterable<Uint8Array>> {
+    if (offset === 0) return this.createReadStream(desc);
+    const path = this.blobPath(parseDigest(desc.digest));
+    await stat(path).catch((err) => {
+      throw notFound(desc.digest, err);
+    });
+    return createReadStream(path, { start: offset, highWaterMark: 1 << 20 });
+  }
+
+  /** BlobWriter: stores `source` as `desc` (see writeBlob); false when already present. */
+  put(desc: Descriptor, source: BlobSource, options: Omit<WriteBlobOptions, 'ref'> = {}): Promise<boolean> {
+    return writeBlob(this, source, desc, options);
   }
 
   // ---- Ingester

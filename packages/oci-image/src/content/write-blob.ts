@@ -55,6 +55,9 @@ export async function writeBlob(
   } catch (err) {
     await w.close();
     if (isAlreadyExists(err)) return false;
+    // Content that failed verification is useless for a resume: drop it.
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_DIGEST_MISMATCH' || code === 'ERR_SIZE_MISMATCH') await store.abort(w.ref).catch(() => {});
     throw err;
   }
 }

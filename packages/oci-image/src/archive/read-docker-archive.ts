@@ -1,0 +1,251 @@
+// Reading `docker save` archives (manifest.json, repositories, <config>.json, layers as
+// <diffid>.tar or <id>/layer.tar, and docker 25's blobs/sha256/<hex>) in one streaming pass:
+// every large member goes straight into the content store while being hashed (for gzip
+// members the diffID of the inflated bytes is hashed too), small JSON members are kept,
+// and manifest.json, wherever it sits, ties them together at the end.
+
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { extract } from 'tar-stream';
+import { chainIds } from '../chainid.js';
+import type { ContentStore } from '../content/content-store.js';
+import type { ContentWriter } from '../content/types.js';
+import { createDigester, type Digest, digestFromHash, digestOf } from '../digest.js';
+import { abortError, OciImageError } from '../errors.js';
+import { checkLayerCount, parseImageConfig } from '../image-config.js';
+import type { ImageStore } from '../image-store.js';
+import { MAX_DOCUMENT_SIZE } from '../internal/json.js';
+import { serializeManifest } from '../manifest.js';
+import { type Compression, detectCompression, MediaTypes } from '../media-types.js';
+import { parseReference } from '../reference.js';
+import type { Descriptor, ImageConfig, ImageManifest } from '../types.js';
+import { confinedName, resolveLink } from './paths.js';
+
+export interface ReadArchiveOptions {
+  readonly store: ContentStore;
+  /** When given, each RepoTag is recorded here (normalised, e.g. docker.io/library/x:tag). */
+  readonly images?: ImageStore;
+  readonly signal?: AbortSignal;
+}
+
+/** One image found in an archive, as stored. */
+export interface ArchiveImage {
+  readonly names: readonly string[];
+  /** The docker schema2 manifest written for it (layers uncompressed or gzip, as found). */
+  readonly descriptor: Descriptor;
+  readonly manifest: ImageManifest;
+  readonly config: ImageConfig;
+  readonly diffIds: readonly Digest[];
+  readonly chainIds: readonly Digest[];
+}
+
+interface Member {
+  digest: Digest;
+  size: number;
+  compression: Compression;
+  diffId: Digest;
+}
+
+const SMALL = /(^|\/)(manifest\.json|repositories|index\.json|oci-layout|VERSION|json|[^/]*\.json)$/;
+
+/** Reads a docker archive from a path or a stream into `options.store`. */
+export async function readDockerArchive(
+  input: string | Readable,
+  options: ReadArchiveOptions,
+): Promise<ArchiveImage[]> {
+  const { store, signal } = options;
+  signal?.throwIfAborted();
+  const source = typeof input === 'string' ? createReadStream(input, { highWaterMark: 1 << 20 }) : input;
+  const small = new Map<string, Buffer>();
+  const members = new Map<string, Member>();
+  const links = new Map<string, string>();
+  const added: Digest[] = [];
+  const ex = extract();
+  source.on('error', (err: Error) => ex.destroy(err));
+  const onAbort = () => ex.destroy(abortError(signal!));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    source.pipe(ex);
+    for await (const entry of ex) {
+      const h = entry.header;
+      const name = confinedName(h.name);
+      if (h.type === 'symlink' || h.type === 'link') {
+        links.set(name, h.type === 'symlink' ? resolveLink(name, h.linkname ?? '') : confinedName(h.linkname ?? ''));
+        entry.resume();
+      } else if (h.type !== 'file' && h.type !== 'contiguous-file') {
+        entry.resume();
+      } else if (SMALL.test(name) && (h.size ?? 0) <= MAX_DOCUMENT_SIZE) {
+        const parts: Buffer[] = [];
+        for await (const c of entry) parts.push(c as Buffer);
+        small.set(name, Buffer.concat(parts));
+      } else {
+        const m = await ingestMember(store, entry as AsyncIterable<Buffer>, name, added);
+        members.set(name, m);
+      }
+    }
+    const images = await assemble(small, members, links, store, added);
+    if (options.images) {
+      for (const img of images)
+        for (const n of img.names) await options.images.put({ name: n, target: img.descriptor });
+    }
+    return images;
+  } catch (err) {
+    // Leave the store as it was: drop the blobs this read added.
+    for (const d of added) await store.delete(d).catch(() => {});
+    if (err instanceof OciImageError) throw err;
+    if ((err as Error).name === 'AbortError' || signal?.aborted) throw signal ? abortError(signal) : err;
+    throw new OciImageError('ERR_INVALID_ARCHIVE', `cannot read the docker archive: ${(err as Error).message}`, {
+      cause: err,
+    });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    source.unpipe(ex);
+    if (typeof input === 'string') source.destroy();
+  }
+}
+
+async function ingestMember(
+  store: ContentStore,
+  entry: AsyncIterable<Buffer>,
+  name: string,
+  added: Digest[],
+): Promise<Member> {
+  const w: ContentWriter = await store.writer(`docker-archive-${randomBytes(8).toString('hex')}`);
+  let compression: Compression | undefined;
+  const diff = createDigester();
+  let gunzip: ReturnType<typeof createGunzip> | undefined;
+  let inflated: Promise<void> | undefined;
+  try {
+    for await (const c of entry) {
+      if (compression === undefined) {
+        compression = detectCompression(c);
+        if (compression === 'gzip') {
+          gunzip = createGunzip();
+          const g = gunzip;
+          inflated = (async () => {
+            for await (const d of g) diff.update(d as Buffer);
+          })();
+        }
+      }
+      if (gunzip && !gunzip.write(c)) await new Promise((r) => gunzip!.once('drain', r));
+      await w.write(c);
+    }
+    gunzip?.end();
+    await inflated;
+    const size = w.offset;
+    let digest: Digest;
+    try {
+      digest = await w.commit();
+      added.push(digest);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ERR_ALREADY_EXISTS') throw err;
+      digest = w.digest();
+    }
+    compression ??= 'none';
+    return { digest, size, compression, diffId: compression === 'gzip' ? digestFromHash('sha256', diff) : digest };
+  } catch (err) {
+    await w.close();
+    await store.abort(w.ref).catch(() => {});
+    throw new OciImageError('ERR_INVALID_ARCHIVE', `archive member ${name}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+interface ManifestEntry {
+  Config: string;
+  RepoTags?: string[] | null;
+  Layers: string[];
+}
+
+async function assemble(
+  small: Map<string, Buffer>,
+  members: Map<string, Member>,
+  links: Map<string, string>,
+  store: ContentStore,
+  added: Digest[],
+): Promise<ArchiveImage[]> {
+  const raw = small.get('manifest.json');
+  if (!raw)
+    throw new OciImageError('ERR_INVALID_ARCHIVE', 'no manifest.json in the archive; is this a `docker save` archive?');
+  let entries: ManifestEntry[];
+  try {
+    entries = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new OciImageError('ERR_INVALID_ARCHIVE', `manifest.json is not JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(entries))
+    throw new OciImageError('ERR_INVALID_ARCHIVE', 'manifest.json: expected an array of images');
+  const follow = (name: string): string => {
+    let n = name;
+    for (let i = 0; i < 16 && links.has(n); i++) n = links.get(n)!;
+    return n;
+  };
+  const out: ArchiveImage[] = [];
+  for (const [i, e] of entries.entries()) {
+    if (typeof e?.Config !== 'string' || !Array.isArray(e.Layers))
+      throw new OciImageError('ERR_INVALID_ARCHIVE', `manifest.json[${i}]: needs Config (string) and Layers (array)`);
+    const configName = follow(confinedName(e.Config, `manifest.json[${i}].Config`));
+    const ingested = members.get(configName);
+    const configBytes =
+      small.get(configName) ??
+      (ingested && ingested.size <= MAX_DOCUMENT_SIZE ? await store.readBlob(ingested) : undefined);
+    if (!configBytes)
+      throw new OciImageError('ERR_INVALID_ARCHIVE', `manifest.json[${i}].Config: ${configName} is not in the archive`);
+    const config = parseImageConfig(configBytes);
+    const layers: Descriptor[] = [];
+    const diffIds: Digest[] = [];
+    for (const [j, l] of e.Layers.entries()) {
+      const lname = follow(confinedName(String(l), `manifest.json[${i}].Layers[${j}]`));
+      const m = members.get(lname);
+      if (!m)
+        throw new OciImageError(
+          'ERR_INVALID_ARCHIVE',
+          `manifest.json[${i}].Layers[${j}]: ${lname} is not in the archive`,
+        );
+      layers.push({
+        mediaType: m.compression === 'gzip' ? MediaTypes.DockerLayerGzip : MediaTypes.DockerLayer,
+        digest: m.digest,
+        size: m.size,
+      });
+      diffIds.push(m.diffId);
+    }
+    const configDesc: Descriptor = {
+      mediaType: MediaTypes.DockerConfig,
+      digest: digestOf(configBytes),
+      size: configBytes.length,
+    };
+    const manifest: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: MediaTypes.DockerManifest,
+      config: configDesc,
+      layers,
+    };
+    checkLayerCount(manifest, config);
+    config.rootfs.diff_ids.forEach((want, j) => {
+      if (diffIds[j] !== want) {
+        throw new OciImageError(
+          'ERR_DIGEST_MISMATCH',
+          `manifest.json[${i}].Layers[${j}]: the layer's diffID is ${diffIds[j]} but the config says ${want} (wrong diff id)`,
+        );
+      }
+    });
+    const bytes = serializeManifest(manifest);
+    const descriptor: Descriptor = {
+      mediaType: MediaTypes.DockerManifest,
+      digest: digestOf(bytes),
+      size: bytes.length,
+    };
+    if (await store.put(configDesc, [configBytes])) added.push(configDesc.digest);
+    if (await store.put(descriptor, [bytes])) added.push(descriptor.digest);
+    const names = (e.RepoTags ?? []).map((t, k) => {
+      try {
+        return parseReference(t).toString();
+      } catch (err) {
+        throw new OciImageError('ERR_INVALID_ARCHIVE', `manifest.json[${i}].RepoTags[${k}]: ${(err as Error).message}`);
+      }
+    });
+    out.push({ names, descriptor, manifest, config, diffIds, chainIds: chainIds(diffIds) });
+  }
+  return out;
+}

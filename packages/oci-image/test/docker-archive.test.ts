@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { extract } from 'tar-stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ContentStore, chainIds, ImageStore, readDockerArchive, writeDockerArchive } from '../src/index.js';
+import { sampleImage, tarOf, tempDir } from './helpers/fixtures.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir('da');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function members(
+  file: string,
+): Promise<Map<string, { type: string; body: Buffer; linkname?: string; mode: number; mtime: number }>> {
+  const out = new Map();
+  const ex = extract();
+  Readable.from(await readFile(file)).pipe(ex);
+  for await (const e of ex) {
+    const parts: Buffer[] = [];
+    for await (const c of e) parts.push(c as Buffer);
+    out.set(e.header.name, {
+      type: e.header.type,
+      body: Buffer.concat(parts),
+      linkname: e.header.linkname,
+      mode: e.header.mode,
+      mtime: e.header.mtime.getTime(),
+    });
+  }
+  return out;
+}
+
+async function blobCount(store: ContentStore): Promise<number> {
+  let n = 0;
+  await store.walk(() => {
+    n++;
+  });
+  return n;
+}
+
+describe('docker archives', () => {
+  it('writes the docker save layout and reads it back with the same diffIDs', async () => {
+    const { store, image, tars } = await sampleImage(dir);
+    const file = join(dir, 'img.tar');
+    await writeDockerArchive(
+      [{ names: ['example/app:v1', 'localhost:5000/app:latest'], target: image.descriptor }],
+      file,
+      { store },
+    );
+    const m = await members(file);
+    const diffHex = image.config.rootfs.diff_ids.map((d) => d.slice(7));
+    const manifestJson = JSON.parse(m.get('manifest.json')!.body.toString());
+    expect(manifestJson).toEqual([
+      {
+        Config: `${image.configDescriptor.digest.slice(7)}.json`,
+        RepoTags: ['docker.io/example/app:v1', 'localhost:5000/app:latest'],
+        Layers: diffHex.map((h) => `${h}.tar`),
+      },
+    ]);
+    for (const [i, h] of diffHex.entries()) {
+      const body = m.get(`${h}.tar`)!.body;
+      expect(body.equals(tars[i]!)).toBe(true);
+      expect(createHash('sha256').update(body).digest('hex')).toBe(h);
+    }
+    const repos = JSON.parse(m.get('repositories')!.body.toString());
+    const topId = repos['docker.io/example/app'].v1 as string;
+    expect(m.get(`${topId}/layer.tar`)).toMatchObject({ type: 'symlink', linkname: `../${diffHex[1]}.tar` });
+    expect(m.get(`${topId}/VERSION`)!.body.toString()).toBe('1.0');
+    expect(JSON.parse(m.get(`${topId}/json`)!.body.toString()).parent).toMatch(/^[0-9a-f]{64}$/);
+    expect([...m.values()].every((e) => e.mtime === 0)).toBe(true);
+    expect(m.get('manifest.json')!.mode).toBe(0o444);
+
+    const other = await ContentStore.open(join(dir, 'other'));
+    const images = await ImageStore.open(join(dir, 'images'));
+    const read = await readDockerArchive(file, { store: other, images });
+    expect(read).toHaveLength(1);
+    expect(read[0]!.diffIds).toEqual(image.config.rootfs.diff_ids);
+    expect(read[0]!.chainIds).toEqual(chainIds(image.config.rootfs.diff_ids));
+    expect(read[0]!.names).toEqual(['docker.io/example/app:v1', 'localhost:5000/app:latest']);
+    expect((await images.get('docker.io/example/app:v1')).target.digest).toBe(read[0]!.descriptor.digest);
+    expect(await other.has(read[0]!.descriptor.digest)).toBe(true);
+  });
+
+  it('writes byte-identical archives for the same image', async () => {
+    const { store, image } = await sampleImage(dir);
+    await writeDockerArchive([{ names: ['a:1'], target: image.descriptor }], join(dir, '1.tar'), { store });
+    await writeDockerArchive([{ names: ['a:1'], target: image.descriptor }], join(dir, '2.tar'), { store });
+    expect((await readFile(join(dir, '1.tar'))).equals(await readFile(join(dir, '2.tar')))).toBe(true);
+  });
+
+  it('reads gzip-compressed members (docker 25 style) and computes their diffIDs', async () => {
+    const { store, image } = await sampleImage(dir);
+    const { pack } = await import('tar-stream');
+    const p = pack();
+    const cfgName = `blobs/sha256/${image.configDescriptor.digest.slice(7)}`;
+    p.entry({ name: cfgName }, await store.readBlob(image.configDescriptor));
+    const layers: string[] = [];
+    for (const l of image.manifest.layers) {
+      const name = `blobs/sha256/${l.digest.slice(7)}`;
+      p.entry({ name }, await store.readBlob(l));
+      layers.push(name);
+    }
+    p.entry({ name: 'manifest.json' }, JSON.stringify([{ Config: cfgName, RepoTags: ['x:1'], Layers: layers }]));
+    p.finalize();
+    const other = await ContentStore.open(join(dir, 'other'));
+    const [img] = await readDockerArchive(Readable.from(p), { store: other });
+    expect(img!.diffIds).toEqual(image.config.rootfs.diff_ids);
+    expect(img!.manifest.layers.map((l) => l.digest)).toEqual(image.manifest.layers.map((l) => l.digest));
+  });
+
+  async function archiveOf(entries: { name: string; body?: string | Buffer; type?: 'symlink'; linkname?: string }[]) {
+    const { pack } = await import('tar-stream');
+    const p = pack();
+    for (const e of entries) {
+      if (e.type) p.entry({ name: e.name, type: e.type, linkname: e.linkname ?? '' });
+      else p.entry({ name: e.name }, e.body ?? '');
+    }
+    p.finalize();
+    return Readable.from(p);
+  }
+
+  it.each([
+    ['an entry climbing out', [{ name: '../evil.tar', body: 'x' }], 'ERR_ARCHIVE_PATH_ESCAPE'],
+    ['an absolute entry', [{ name: '/etc/passwd', body: 'x' }], 'ERR_ARCHIVE_PATH_ESCAPE'],
+    [
+      'a symlink climbing out',
+      [{ name: 'a/layer.tar', type: 'symlink' as const, linkname: '../../x' }],
+      'ERR_ARCHIVE_PATH_ESCAPE',
+    ],
+    [
+      'manifest.json naming ../',
+      [{ name: 'manifest.json', body: JSON.stringify([{ Config: '../c.json', Layers: [] }]) }],
+      'ERR_ARCHIVE_PATH_ESCAPE',
+    ],
+    ['no manifest.json', [{ name: 'x.json', body: '{}' }], 'ERR_INVALID_ARCHIVE'],
+    ['manifest.json not an array', [{ name: 'manifest.json', body: '{}' }], 'ERR_INVALID_ARCHIVE'],
+    [
+      'a missing layer',
+      [
+        {
+          name: 'c.json',
+          body: JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+        },
+        { name: 'manifest.json', body: JSON.stringify([{ Config: 'c.json', Layers: ['l.tar'] }]) },
+      ],
+      'ERR_INVALID_ARCHIVE',
+    ],
+    ['not a tar at all', null, 'ERR_INVALID_ARCHIVE'],
+  ])('H8: rejects %s', async (_, entries, code) => {
+    const store = await ContentStore.open(join(dir, 'cs'));
+    const input = entries ? await archiveOf(entries) : Readable.from([Buffer.alloc(1024, 7)]);
+    await expect(readDockerArchive(input, { store })).rejects.toMatchObject({ code });
+  });
+
+  it('H2/H7: a wrong diffID or layer count fails and leaves the store as it was', async () => {
+    const store = await ContentStore.open(join(dir, 'cs'));
+    const layer = await tarOf({ a: 'a' });
+    const cfg = (ids: string[]) =>
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: ids } });
+    const wrong = `sha256:${'0'.repeat(64)}`;
+    const bad = await archiveOf([
+      { name: 'l.tar', body: layer },
+      { name: 'c.json', body: cfg([wrong]) },
+      { name: 'manifest.json', body: JSON.stringify([{ Config: 'c.json', Layers: ['l.tar'] }]) },
+    ]);
+    await expect(readDockerArchive(bad, { store })).rejects.toMatchObject({ code: 'ERR_DIGEST_MISMATCH' });
+    expect(await blobCount(store)).toBe(0);
+    const count = await archiveOf([
+      { name: 'l.tar', body: layer },
+      { name: 'c.json', body: cfg([]) },
+      { name: 'manifest.json', body: JSON.stringify([{ Config: 'c.json', Layers: ['l.tar'] }]) },
+    ]);
+    await expect(readDockerArchive(count, { store })).rejects.toMatchObject({ code: 'ERR_LAYER_COUNT_MISMATCH' });
+    expect(await blobCount(store)).toBe(0);
+    expect(await store.listStatuses()).toEqual([]);
+  });
+});
