@@ -51,6 +51,8 @@ export class Container {
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** The pid of the foreground runtime process supervising this container. */
+  readonly runtimePid: number | undefined;
   readonly #done: Promise<ExitResult>;
   readonly #ownsBundle: boolean;
   #exit: ExitResult | undefined;
@@ -72,6 +74,7 @@ export class Container {
     this.stdin = p.proc.stdin;
     this.stdout = p.proc.stdout;
     this.stderr = p.proc.stderr;
+    this.runtimePid = p.proc.pid;
     this.#ownsBundle = p.ownsBundle;
     this.#done = p.done.then((r) => {
       this.#exit = r;
@@ -97,8 +100,9 @@ export class Container {
     } else bundle = await Bundle.open(opts.bundle);
     const cgroupsPath = bundle.spec.linux?.cgroupsPath ?? '';
     const plan = runtime.systemdCgroup ? [] : planCgroupCleanup(cgroupsPath);
-    // Only a memory limit can OOM-kill inside the cgroup; only then keep the state to read the counter.
-    const keep = (bundle.spec.linux?.resources?.memory?.limit ?? -1) > 0;
+    // Only a memory limit can OOM-kill inside the cgroup; only then keep the state to read the
+    // counter. crun 1.8 has no `run --keep`: with crun, oomKilled stays false (see README).
+    const keep = (bundle.spec.linux?.resources?.memory?.limit ?? -1) > 0 && runtime.supportsKeep;
     const pidFile = `${runtime.root}/${id}.pid`;
     const planFile = `${runtime.root}/${id}.cgroups.json`;
     await rm(pidFile, { force: true });
@@ -198,9 +202,21 @@ export class Container {
     if (this.#ownsBundle) await this.bundle.delete();
   }
 
-  /** Runs a process inside the running container (foreground `runc exec`). */
-  exec(proc: Process, opts: ExecOptions = {}): Promise<RuncProcess> {
-    return this.runtime.exec(this.id, proc, opts);
+  /**
+   * Runs a process inside the running container (foreground `runc exec`). Fields not
+   * given (env, cwd, user, capabilities...) are taken from the container's own process.
+   * `wait()` on the result gives its exit status, or ERR_RUNTIME if it could not start.
+   */
+  exec(proc: Partial<Process> & { args: string[] }, opts: ExecOptions = {}): Promise<RuncProcess> {
+    const base = this.bundle.spec.process;
+    const full: Process = {
+      ...base,
+      terminal: false,
+      user: base?.user ?? { uid: 0, gid: 0 },
+      cwd: base?.cwd ?? '/',
+      ...proc,
+    };
+    return this.runtime.exec(this.id, full, opts);
   }
 
   pause(): Promise<void> {

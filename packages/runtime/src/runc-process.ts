@@ -2,6 +2,8 @@
 // its stdio, and the exit status. Completion is keyed on 'exit', never on end-of-stream.
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import type { RuncError } from './errors.js';
+import { decodeExitStatus } from './signals.js';
 
 export interface RuntimeExit {
   /** The runtime's exit status (the container's status, or 128+n when it was signalled). */
@@ -10,16 +12,35 @@ export interface RuntimeExit {
   readonly signal: NodeJS.Signals | null;
 }
 
+/** Looks in the runtime's log for its own failure once it has exited non-zero. */
+export type FailureCheck = (exit: RuntimeExit) => Promise<RuncError | null>;
+
 export class RuncProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<RuntimeExit>;
+  readonly #check: FailureCheck | undefined;
 
-  constructor(child: ChildProcess, spawnFailed: Promise<never>) {
+  constructor(child: ChildProcess, spawnFailed: Promise<never>, check?: FailureCheck) {
     this.child = child;
+    this.#check = check;
     const exit = new Promise<RuntimeExit>((resolve) => {
       child.once('exit', (status, signal) => resolve({ status, signal }));
     });
     this.exited = Promise.race([exit, spawnFailed]);
+  }
+
+  /**
+   * The process's exit code and signal (128+n is reported as the signal), or a
+   * RuncError when the runtime itself failed (for exec: the process never started).
+   */
+  async wait(): Promise<{ exitCode: number; signal: string | null }> {
+    const e = await this.exited;
+    if (e.status !== 0 && this.#check) {
+      const err = await this.#check(e);
+      if (err) throw err;
+    }
+    if (e.status === null) return { exitCode: 128, signal: e.signal };
+    return decodeExitStatus(e.status);
   }
 
   /** The runtime binary's pid (not the container's). */

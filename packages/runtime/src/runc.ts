@@ -85,6 +85,11 @@ export class Runc {
     this.debug = opts.debug ?? false;
   }
 
+  /** Whether `run --keep` exists (runc >= 1.0; crun 1.8 has none). */
+  get supportsKeep(): boolean {
+    return !(this.binary.split('/').pop() ?? '').startsWith('crun');
+  }
+
   /** The per-container log runc writes (`<root>/<id>.log.json`; runc and crun skip plain files in root). */
   logPath(id: string): string {
     return `${this.root}/${checkId(id)}.log.json`;
@@ -161,19 +166,26 @@ export class Runc {
     if (r.status !== 0) throw await this.failure(command[0] ?? '', id, offset, r.status, '');
   }
 
-  private foreground(id: string, command: string[], stdio: RuntimeStdio): RuncProcess {
+  private foreground(id: string, command: string[], stdio: RuntimeStdio, offset: number): RuncProcess {
     this.ensureRoot();
     const child = spawn(this.binary, this.args(id, command), { stdio });
     const failed = new Promise<never>((_, reject) => {
       child.once('error', (e) => reject(spawnError(this.binary, e)));
     });
     failed.catch(() => {});
-    return new RuncProcess(child, failed);
+    const check = async (e: { status: number | null }) => {
+      const msg = await this.lastError(id, offset);
+      return msg === null
+        ? null
+        : new RuncError(classifyRuncMessage(msg), `${this.binary} ${command[0]}`, msg, e.status);
+    };
+    return new RuncProcess(child, failed, check);
   }
 
   /** `run`: create, start and (unless detached) supervise in the foreground; exits with the container's status. */
   run(id: string, opts: RunOptions): RuncProcess {
-    return this.foreground(id, runArgs(id, opts), opts.stdio ?? (opts.detach ? 'ignore' : ['pipe', 'pipe', 'pipe']));
+    // A run starts a fresh container: its log starts with this call (stale logs are the caller's to remove).
+    return this.foreground(id, runArgs(id, opts), opts.stdio ?? (opts.detach ? 'ignore' : ['pipe', 'pipe', 'pipe']), 0);
   }
 
   /** `create`: the init waits on exec.fifo until start(). Resolves on runc's exit, never on EOF (runc#1721). */
@@ -209,11 +221,15 @@ export class Runc {
   async exec(id: string, proc: Process, opts: ExecOptions = {}): Promise<RuncProcess> {
     this.ensureRoot();
     const processFile = `${this.root}/${checkId(id)}.exec-${randomBytes(6).toString('hex')}.json`;
-    await writeFile(processFile, JSON.stringify(proc), { mode: 0o600 });
+    const [offset] = await Promise.all([
+      this.logOffset(id),
+      writeFile(processFile, JSON.stringify(proc), { mode: 0o600 }),
+    ]);
     const p = this.foreground(
       id,
       execArgs(id, { processFile, ...opts }),
       opts.stdio ?? (opts.detach ? 'ignore' : ['pipe', 'pipe', 'pipe']),
+      offset,
     );
     // runc reads process.json before it starts the process; remove it once runc is done with it.
     p.exited.finally(() => rm(processFile, { force: true })).catch(() => {});

@@ -1,0 +1,133 @@
+// Container lifecycle against a real OCI runtime: exact exit statuses, signals, stdio,
+// image config as the process sees it, OOM, and that nothing is left behind.
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Container } from '../../src/index.js';
+import { cgroupsLeft } from './cleanup.js';
+import { makeEnv, type TestEnv } from './env.js';
+import { BUSYBOX_IMAGE } from './rootfs.js';
+import { collect } from './streams.js';
+
+/** The container suite, run for each OCI runtime binary that accepts this host. */
+export function containerSuite(binary: string, enabled: boolean): void {
+  describe.runIf(enabled)(`Container.run with ${binary}`, () => {
+    let env: TestEnv;
+    const started: Container[] = [];
+    beforeAll(async () => {
+      env = await makeEnv('ctr', binary);
+    });
+    afterEach(async () => {
+      // Even when a test failed half-way, no container may outlive it.
+      for (const c of started.splice(0)) await c.delete();
+      expect(cgroupsLeft(env.cgroupPrefix)).toEqual([]);
+    });
+    afterAll(async () => {
+      await env?.dispose();
+    });
+
+    async function run(args: string[], opts: Parameters<TestEnv['bundle']>[0] = {}) {
+      const { id, bundle } = await env.bundle({ args, ...opts });
+      const c = await Container.run({ id, bundle, runtime: env.runc });
+      started.push(c);
+      return c;
+    }
+
+    it('runs echo and reports exit 0 after its output', async () => {
+      const c = await run(['echo', 'hello', 'world']);
+      expect(c.pid).toBeGreaterThan(1);
+      const [out, r] = await Promise.all([collect(c.stdout), c.wait()]);
+      expect(out.toString()).toBe('hello world\n');
+      expect(r).toEqual({ exitCode: 0, signal: null, oomKilled: false });
+    });
+
+    it.each([0, 1, 42, 255])('exit %i comes back exactly', async (code) => {
+      const c = await run(['sh', '-c', `exit ${code}`]);
+      expect(await c.wait()).toEqual({ exitCode: code, signal: null, oomKilled: false });
+    });
+
+    it('a container exiting 1 is not a runtime error, a missing binary is', async () => {
+      const c = await run(['false']);
+      expect((await c.wait()).exitCode).toBe(1);
+      const { id, bundle } = await env.bundle({ args: ['/nonexistent'] });
+      const err = await Container.run({ id, bundle, runtime: env.runc }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'ERR_RUNTIME' });
+      expect((err as Error).message).toMatch(/nonexistent.*no such file or directory/);
+      // The failed start left no container, no state and no cgroup behind.
+      expect(await env.runc.list()).toEqual([]);
+      expect(await readdir(env.runc.root)).toEqual([]);
+    });
+
+    it('SIGTERM is reported as the signal (init outside a private pid namespace)', async () => {
+      const c = await run(['sleep', '60'], { namespaces: { pid: false } });
+      await c.kill('SIGTERM');
+      expect(await c.wait()).toEqual({ exitCode: 143, signal: 'SIGTERM', oomKilled: false });
+    });
+
+    it('SIGKILL is reported as the signal', async () => {
+      const c = await run(['sleep', '60']);
+      await c.kill('KILL');
+      expect(await c.wait()).toEqual({ exitCode: 137, signal: 'SIGKILL', oomKilled: false });
+    });
+
+    it('stop() escalates to SIGKILL when PID 1 ignores SIGTERM', async () => {
+      const c = await run(['sleep', '60']);
+      const t0 = Date.now();
+      const r = await c.stop({ timeoutMs: 300 });
+      expect(r.signal).toBe('SIGKILL');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    });
+
+    it('stop() returns as soon as a handled SIGTERM ends the container', async () => {
+      const c = await run(['sh', '-c', 'trap "exit 7" TERM; while :; do sleep 0.05; done']);
+      await new Promise((r) => setTimeout(r, 150)); // let the shell install its trap
+      expect(await c.stop({ timeoutMs: 10_000 })).toEqual({ exitCode: 7, signal: null, oomKilled: false });
+    });
+
+    it('pipes 10 MiB through cat unchanged', async () => {
+      const c = await run(['cat']);
+      const data = randomBytes(10 * 1024 * 1024);
+      const out = collect(c.stdout);
+      c.stdin?.end(data);
+      const [got, r] = await Promise.all([out, c.wait()]);
+      expect(r.exitCode).toBe(0);
+      expect(got.length).toBe(data.length);
+      expect(createHash('sha256').update(got).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    });
+
+    it('the process sees the image config: env, cwd, user, groups, hostname', async () => {
+      const image = {
+        ...BUSYBOX_IMAGE,
+        config: { ...BUSYBOX_IMAGE.config, User: 'app', WorkingDir: '/work', Hostname: 'imghost' },
+      };
+      const c = await run(['sh', '-c', 'echo "$GREETING|$HOME"; pwd; id; hostname'], { image, env: { EXTRA: '1' } });
+      const [out, r] = await Promise.all([collect(c.stdout), c.wait()]);
+      expect(r.exitCode).toBe(0);
+      expect(out.toString().split('\n')).toEqual([
+        'hello from the image|/home/app',
+        '/work',
+        'uid=1000(app) gid=1000(app) groups=1000(app),1001(extra)',
+        'imghost',
+        '',
+      ]);
+    });
+
+    it('a 32 MiB memory limit OOM-kills tail /dev/zero and wait() says so', async () => {
+      const c = await run(['tail', '/dev/zero'], { resources: { memory: { limit: 32 * 1024 * 1024 } } });
+      expect(await c.wait()).toEqual({ exitCode: 137, signal: 'SIGKILL', oomKilled: true });
+    });
+
+    it('a SIGKILL with a memory limit but no OOM is not reported as OOM', async () => {
+      const c = await run(['sleep', '60'], { resources: { memory: { limit: 32 * 1024 * 1024 } } });
+      await c.kill('SIGKILL');
+      expect(await c.wait()).toEqual({ exitCode: 137, signal: 'SIGKILL', oomKilled: false });
+    });
+
+    it('delete() of a running container kills it and cleans up', async () => {
+      const c = await run(['sleep', '60']);
+      await c.delete();
+      expect(c.exitResult?.signal).toBe('SIGKILL');
+      expect(await env.runc.list()).toEqual([]);
+    });
+  });
+}

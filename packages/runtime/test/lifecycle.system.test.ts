@@ -1,0 +1,156 @@
+// The runc driver against the real runc: create/start/state, exec, pause/resume, ps,
+// update, events/stats, a @ctrkit/netns namespace, and reconcile after a crash.
+import { readFile, rmdir } from 'node:fs/promises';
+import { Netns, Rtnetlink } from '@ctrkit/netns';
+import { requires, uniqueName } from '@ctrkit/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Container, reconcile } from '../src/index.js';
+import { cgroupsLeft } from './helpers/cleanup.js';
+import { makeEnv, type TestEnv } from './helpers/env.js';
+import { collect } from './helpers/streams.js';
+
+const gate = requires('root', 'binary:runc', 'cgroup:v1:memory', 'cgroup:v1:freezer');
+
+describe.runIf(gate.ok)('runc lifecycle', () => {
+  let env: TestEnv;
+  const started: Container[] = [];
+  const ids: string[] = [];
+  const rawParents: string[] = [];
+  beforeAll(async () => {
+    env = await makeEnv('life');
+  });
+  afterEach(async () => {
+    for (const c of started.splice(0)) await c.delete();
+    for (const id of ids.splice(0)) await env.runc.delete(id, { force: true });
+    await reconcile(env.runc);
+    for (const p of rawParents.splice(0)) for (const d of cgroupsLeft(p)) await rmdir(d);
+    expect(cgroupsLeft(env.cgroupPrefix)).toEqual([]);
+  });
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  async function sleeper(opts: Parameters<TestEnv['bundle']>[0] = {}) {
+    const { id, bundle } = await env.bundle({ args: ['sleep', '60'], ...opts });
+    const c = await Container.run({ id, bundle, runtime: env.runc, stdio: 'ignore' });
+    started.push(c);
+    return c;
+  }
+
+  it('create, state, start, kill, delete', async () => {
+    // Raw runc leaves the parents of cgroupsPath behind: this test gets its own and removes them.
+    const parent = `${env.cgroupPrefix}raw`;
+    const { id, bundle } = await env.bundle({ args: ['sleep', '60'], cgroupsPath: `/${parent}/x` });
+    ids.push(id);
+    rawParents.push(parent);
+    await env.runc.create(id, { bundle: bundle.dir, pidFile: `${env.dir}/${id}.pid` });
+    const created = await env.runc.state(id);
+    expect(created).toMatchObject({ id, status: 'created', bundle: bundle.dir });
+    expect(Number(await readFile(`${env.dir}/${id}.pid`, 'utf8'))).toBe(created.pid);
+    await env.runc.start(id);
+    expect((await env.runc.state(id)).status).toBe('running');
+    expect((await env.runc.list()).map((c) => c.id)).toContain(id);
+    await expect(env.runc.delete(id)).rejects.toMatchObject({ code: 'ERR_RUNTIME', runtimeMessage: /not stopped/ });
+    await env.runc.kill(id, 'KILL');
+    await env.runc.delete(id, { force: true });
+    await expect(env.runc.state(id)).rejects.toMatchObject({ code: 'ERR_CONTAINER_NOT_FOUND' });
+  });
+
+  it('exec runs inside the container and reports its exit code; a missing binary is ERR_RUNTIME', async () => {
+    const c = await sleeper();
+    const p = await c.exec({ args: ['sh', '-c', 'echo in-$(hostname); exit 3'] });
+    const [out, r] = await Promise.all([collect(p.stdout), p.wait()]);
+    expect(out.toString()).toBe('in-ctrkit\n');
+    expect(r).toEqual({ exitCode: 3, signal: null });
+    const bad = await c.exec({ args: ['/no/such/binary'] });
+    await expect(bad.wait()).rejects.toMatchObject({
+      code: 'ERR_RUNTIME',
+      runtimeMessage: /no such file or directory/,
+    });
+  });
+
+  it('pause and resume', async () => {
+    const c = await sleeper();
+    await c.pause();
+    expect((await env.runc.state(c.id)).status).toBe('paused');
+    const p = await c.exec({ args: ['true'] });
+    await expect(p.wait()).rejects.toMatchObject({ runtimeMessage: /paused/ });
+    await c.resume();
+    expect((await env.runc.state(c.id)).status).toBe('running');
+  });
+
+  it('ps lists host pids, update changes limits, stats and events report them', async () => {
+    const c = await sleeper({ resources: { memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 32 } } });
+    expect(await c.ps()).toEqual([c.pid]);
+    await c.update({ pids: { limit: 16 } });
+    const stats = await c.stats();
+    expect(stats.pids).toEqual({ current: 1, limit: 16 });
+    expect(stats.memory?.usage?.limit).toBe(64 * 1024 * 1024);
+    const ac = new AbortController();
+    const seen = [];
+    for await (const e of c.events({ intervalMs: 100, signal: ac.signal })) {
+      seen.push(e);
+      if (seen.length === 2) break;
+    }
+    expect(seen.map((e) => e.type)).toEqual(['stats', 'stats']);
+    expect(seen[0]?.data?.pids?.current).toBe(1);
+  });
+
+  it('events end when the container stops', async () => {
+    const c = await sleeper();
+    const it = c.events({ intervalMs: 50 });
+    const first = await it.next();
+    expect(first.value?.type).toBe('stats');
+    await c.kill('KILL');
+    await c.wait();
+    // runc's events loop exits 0 once the container is gone: the iterator just ends.
+    const rest: unknown[] = [];
+    for await (const e of it) rest.push(e);
+    expect(rest.length).toBeLessThan(5);
+  });
+
+  const netGate = requires('root', 'link:veth');
+  it.runIf(netGate.ok)('a container joined to a @ctrkit/netns namespace sees its interfaces', async () => {
+    const ns = await Netns.create(uniqueName('rtn'));
+    const rt = await Rtnetlink.open({ netns: ns });
+    try {
+      const a = uniqueName('va');
+      await rt.links.add({ name: a, kind: 'veth', peer: { name: `${a.slice(0, 13)}p` } });
+      const { id, bundle } = await env.bundle({ args: ['cat', '/proc/net/dev'], namespaces: { network: ns.path } });
+      const c = await Container.run({ id, bundle, runtime: env.runc });
+      const [out, r] = await Promise.all([collect(c.stdout), c.wait()]);
+      expect(r.exitCode).toBe(0);
+      const names = out
+        .toString()
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split(':')[0]?.trim())
+        .filter(Boolean)
+        .sort();
+      expect(names).toEqual([a, `${a.slice(0, 13)}p`, 'lo'].sort());
+    } finally {
+      rt.close();
+      await ns.delete();
+    }
+  });
+
+  it('reconcile() removes a container whose supervising runc was killed', async () => {
+    const c = await sleeper();
+    started.splice(started.indexOf(c), 1);
+    // A crash of the supervisor: SIGKILL the foreground runc (reference §2.6). wait()
+    // reports the runtime's death as ERR_RUNTIME and force-deletes the orphan itself.
+    process.kill(c.runtimePid as number, 'SIGKILL');
+    await expect(c.wait()).rejects.toMatchObject({ code: 'ERR_RUNTIME', runtimeMessage: /killed by SIGKILL/ });
+    expect(await env.runc.list()).toEqual([]);
+    // A crash of this process is the case for reconcile(): here the supervisor is killed
+    // and the container found before wait() gets to clean up.
+    const d = await sleeper();
+    started.splice(started.indexOf(d), 1);
+    expect((await reconcile(env.runc, { action: 'report' })).map((x) => [x.id, x.status])).toEqual([[d.id, 'running']]);
+    const removed = await reconcile(env.runc);
+    expect(removed.map((x) => [x.id, x.deleted])).toEqual([[d.id, true]]);
+    // The supervising runc saw its container die of SIGKILL.
+    expect((await d.wait()).signal).toBe('SIGKILL');
+    expect(await env.runc.list()).toEqual([]);
+  });
+});
