@@ -162,6 +162,28 @@ describe('set() on a hybrid host (fake cgroupfs)', () => {
     const cg = await Cgroup.load('/job', { root, mode: 'legacy' });
     expect(cg.controllers.hugetlb).toBeUndefined();
     expect(cg.directories.some((d) => d.includes('unified'))).toBe(false);
-    await expect(Cgroup.load('/job', { root, mode: 'unified' })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+  });
+
+  it("mode 'unified' uses only the cgroup2 mount", async () => {
+    const cg = await Cgroup.load('/job', { root, mode: 'unified' });
+    expect(cg.controllers).toEqual({ hugetlb: 2 });
+    expect(cg.directories).toEqual([join(root, 'unified/job')]);
+    await expect(cg.set({ memory: { limit: 1 } })).rejects.toMatchObject({ code: 'ERR_CGROUP_NOT_FOUND' });
+  });
+
+  it('a legacy or unified host cannot be used in another mode', async () => {
+    const legacy = await makeTempDir('cg-legacy');
+    try {
+      fakeRoot(legacy, 'legacy');
+      fakeGroup(legacy, 'legacy', '/job');
+      await expect(Cgroup.load('/job', { root: legacy, mode: 'unified' })).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED',
+      });
+      await expect(Cgroup.load('/job', { root: legacy, mode: 'hybrid' })).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED',
+      });
+    } finally {
+      await rm(legacy, { recursive: true, force: true });
+    }
   });
 });

@@ -63,11 +63,13 @@ export function checkName(name: unknown): string {
 
 export function place(path: string, layout: CgroupLayout, options: PlacementOptions = {}): Placement {
   const mode = options.mode ?? layout.mode;
-  if (mode !== layout.mode && !(layout.mode === 'hybrid' && mode === 'legacy')) {
+  // A hybrid host can be used as legacy (ignore its cgroup2 mount) or as unified (only
+  // the cgroup2 mount: procs, freeze, kill, events and whatever controllers it holds).
+  if (mode !== layout.mode && layout.mode !== 'hybrid') {
     throw new CgroupError(
       'ERR_UNSUPPORTED',
       'unavailable',
-      `mode ${mode} was asked for but ${layout.root} runs cgroups in ${layout.mode} mode (only a hybrid host can be used as legacy)`,
+      `mode ${mode} was asked for but ${layout.root} runs cgroups in ${layout.mode} mode (only a hybrid host can be used as legacy or unified)`,
     );
   }
   const rel = path === '/' ? '' : path.slice(1);
