@@ -1,0 +1,161 @@
+// Start-to-exit of a `true` container: ctrkit's Container.run + wait() against
+// `runc run` spawned directly on the same bundle (what a shell user types), in one
+// run. Then 20 containers started concurrently: total wall time and per-container median.
+import { spawn } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bundle, Container, Runc, specFromImage } from '@ctrkit/runtime';
+import { measure, report, type Sample } from './harness.js';
+
+const HIERARCHIES = [
+  'blkio',
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'devices',
+  'freezer',
+  'memory',
+  'pids',
+  'systemd',
+  'unified',
+  'hugetlb',
+  'net_cls',
+  'perf_event',
+];
+
+async function rootfs(dir: string): Promise<string> {
+  for (const d of ['bin', 'etc', 'proc', 'sys', 'dev', 'tmp']) await mkdir(join(dir, d), { recursive: true });
+  await copyFile('/bin/busybox', join(dir, 'bin/busybox'));
+  await chmod(join(dir, 'bin/busybox'), 0o755);
+  for (const a of ['sh', 'true']) await symlink('busybox', join(dir, 'bin', a));
+  await writeFile(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  await writeFile(join(dir, 'etc/group'), 'root:x:0:\n');
+  return dir;
+}
+
+function runcRun(root: string, bundle: string, id: string): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('runc', ['--root', root, 'run', '--bundle', bundle, id], { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code));
+  });
+}
+
+// runc leaves the cgroup parents behind; the peer's runs get them removed outside the timing.
+async function removeParent(name: string): Promise<void> {
+  for (const h of HIERARCHIES) await rmdir(`/sys/fs/cgroup/${h}/${name}`).catch(() => {});
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'ctrkit-bench-runtime-'));
+const tag = `ctkbench${process.pid.toString(36)}`;
+try {
+  const fs = await rootfs(join(dir, 'rootfs'));
+  const root = join(dir, 'state');
+  const runc = new Runc({ root });
+  // Separate bundles (and cgroup parents) for ours and the peer, identical otherwise.
+  const mk = async (name: string, parent: string) => {
+    await mkdir(join(dir, name));
+    const spec = await specFromImage({ config: { Cmd: ['true'] } }, { rootfs: fs, cgroupsPath: `/${parent}/c` });
+    return Bundle.create(join(dir, name), spec);
+  };
+  const oursBundle = await mk('ours', `${tag}o`);
+  const peerBundle = await mk('peer', `${tag}p`);
+  let n = 0;
+  const reps = 30;
+  // Interleave: one of ours, one of the peer, so machine noise hits both alike.
+  const oursS: number[] = [];
+  const peerS: number[] = [];
+  for (let i = 0; i < reps + 3; i++) {
+    const a = await measure(
+      async () => {
+        const c = await Container.run({ id: `o${n++}`, bundle: oursBundle, runtime: runc, stdio: 'ignore' });
+        const r = await c.wait();
+        if (r.exitCode !== 0) throw new Error(`ours exited ${r.exitCode}`);
+      },
+      { warmup: 0, reps: 1 },
+    );
+    const b = await measure(
+      async () => {
+        const code = await runcRun(root, peerBundle.dir, `p${n++}`);
+        if (code !== 0) throw new Error(`runc run exited ${code}`);
+      },
+      { warmup: 0, reps: 1, after: () => removeParent(`${tag}p`) },
+    );
+    if (i >= 3) {
+      oursS.push(a.median);
+      peerS.push(b.median);
+    }
+  }
+  const sample = (xs: number[]): Sample => ({
+    median: median(xs),
+    min: Math.min(...xs),
+    max: Math.max(...xs),
+    samples: xs,
+  });
+  report({
+    name: 'runtime-start',
+    description:
+      'start-to-exit of a `true` container (busybox rootfs, runc spec namespaces, absolute cgroupsPath): Container.run + wait() vs `runc run` spawned on the same kind of bundle',
+    inputs: { runtime: (await runc.version()).version, reps, warmup: 3, interleaved: true },
+    ours: sample(oursS),
+    peers: { 'runc run': sample(peerS) },
+    goals: { 'ours/runc run': '<= 1.10' },
+    extra: { overheadMs: Number((median(oursS) - median(peerS)).toFixed(2)) },
+  });
+
+  // 20 concurrently, each with its own cgroup parent (sharing one would race runc's mkdir -p against our rmdir).
+  const conc = 20;
+  const bundles = await Promise.all(Array.from({ length: conc }, (_, i) => mk(`c${i}`, `${tag}c${i}`)));
+  const peerBundles = await Promise.all(Array.from({ length: conc }, (_, i) => mk(`q${i}`, `${tag}q${i}`)));
+  const oursTotal: number[] = [];
+  const peerTotal: number[] = [];
+  const oursPer: number[] = [];
+  const peerPer: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    let t0 = performance.now();
+    await Promise.all(
+      bundles.map(async (b, i) => {
+        const s = performance.now();
+        const c = await Container.run({ id: `k${round}x${i}`, bundle: b, runtime: runc, stdio: 'ignore' });
+        await c.wait();
+        if (round > 0) oursPer.push(performance.now() - s);
+      }),
+    );
+    if (round > 0) oursTotal.push(performance.now() - t0);
+    t0 = performance.now();
+    await Promise.all(
+      peerBundles.map(async (b, i) => {
+        const s = performance.now();
+        await runcRun(root, b.dir, `q${round}x${i}`);
+        if (round > 0) peerPer.push(performance.now() - s);
+      }),
+    );
+    if (round > 0) peerTotal.push(performance.now() - t0);
+    for (let i = 0; i < conc; i++) await removeParent(`${tag}q${i}`);
+  }
+  report({
+    name: 'runtime-start-concurrent',
+    description: `${conc} \`true\` containers started concurrently: total wall time, Container.run + wait() vs \`runc run\` (3 rounds after a warm-up)`,
+    inputs: { concurrency: conc, rounds: 3 },
+    ours: sample(oursTotal),
+    peers: { 'runc run': sample(peerTotal) },
+    extra: {
+      perContainerMedianMs: {
+        ours: Number(median(oursPer).toFixed(2)),
+        'runc run': Number(median(peerPer).toFixed(2)),
+      },
+      perContainerRatio: Number((median(oursPer) / median(peerPer)).toFixed(3)),
+    },
+  });
+} finally {
+  for (let i = 0; i < 20; i++) await removeParent(`${tag}q${i}`);
+  await removeParent(`${tag}p`);
+  await rm(dir, { recursive: true, force: true });
+}
