@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The library, and the `ctrkit-cni` bin (package.json "bin") at dist/cni/main.js.
+  entry: { index: 'src/index.ts', 'cni/main': 'src/cni/main.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -1,4 +1,27 @@
 export { Addresses, type AddressListOptions, type AddressOptions } from './addresses.js';
+export { HostLocalIpam, type IpamRange } from './cni/ipam.js';
+export {
+  type CniEnv,
+  CniError,
+  cniAdd,
+  cniCheck,
+  cniDel,
+  cniHostIfName,
+  cniVersionInfo,
+  parseNetConf,
+  readCniEnv,
+} from './cni/plugin.js';
+export {
+  CNI_ERR,
+  CNI_VERSION,
+  type CniErrorJson,
+  type CniInterface,
+  type CniIp,
+  type CniNetConf,
+  type CniResult,
+  type CniRoute,
+  SUPPORTED_VERSIONS,
+} from './cni/types.js';
 export {
   type AddressInfo,
   type AddressRequest,
