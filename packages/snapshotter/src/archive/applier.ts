@@ -12,6 +12,8 @@ import {
   AT,
   fchmodatSync,
   fchownatSync,
+  flistxattrSync,
+  fremovexattrSync,
   fsetxattrSync,
   linkatSync,
   lsetxattrSync,
@@ -268,6 +270,10 @@ export class LayerApplier implements TarHandler {
     if (!existed) mkdiratSync(pfd, name, 0o700);
     const fd = openatSync(pfd, name, O.RDONLY | O.DIRECTORY | O.NOFOLLOW | O.CLOEXEC);
     try {
+      // A directory over a directory takes the entry's metadata, xattrs included (umoci clears them too).
+      if (existed) {
+        for (const k of flistxattrSync(fd)) if (!isExcludedXattr(k) && !h.xattrs.has(k)) fremovexattrSync(fd, k);
+      }
       this.#ownAndXattrs(h, pfd, name, fd);
       fchmodSync(fd, h.mode);
     } finally {

@@ -152,6 +152,7 @@ export function planDiff(
   for (const d of opaque) items.push({ key: [...pathKey(d), ''], op: { kind: 'opaque', dir: d } });
   items.sort((a, b) => compareKeys(a.key, b.key));
   const ops = items.map((i) => i.op);
-  if (rootChanged) ops.unshift({ kind: 'entry', entry: rootU });
+  // The root is everything's parent: emitted when anything is, so its times survive the apply.
+  if (rootChanged || ops.length > 0) ops.unshift({ kind: 'entry', entry: rootU });
   return ops;
 }

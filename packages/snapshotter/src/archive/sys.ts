@@ -3,6 +3,8 @@ export {
   AT,
   fchmodatSync,
   fchownatSync,
+  flistxattrSync,
+  fremovexattrSync,
   fsetxattrSync,
   fstatatSync,
   lgetxattrSync,

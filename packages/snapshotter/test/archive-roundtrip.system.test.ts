@@ -1,0 +1,128 @@
+// Round trips (X7, D16, D17): apply(copy of lower, diffTrees(lower, upper)) reproduces
+// upper exactly, for hand-written pairs and for fast-check generated ones. The
+// generated count defaults to 1000 pairs; CTRKIT_ROUNDTRIP_RUNS=10000 is the full run.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, requires } from '@ctrkit/testkit';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyLayer } from '../src/archive/apply-layer.js';
+import { diffTrees } from '../src/archive/diff-trees.js';
+import { describeTree, type Model, materialize, treeArb } from './archive/tree-model.js';
+
+const gate = requires('root', 'openat2');
+const RUNS = Number(process.env.CTRKIT_ROUNDTRIP_RUNS ?? 1000);
+
+async function collect(s: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const c of s) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+describe.runIf(gate.ok)('diff then apply round trip', () => {
+  let tmp = '';
+  let n = 0;
+  beforeAll(async () => {
+    tmp = await makeTempDir('rt');
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  async function roundTrip(lower: Model | null, upper: Model, compression: 'gzip' | 'none' = 'none') {
+    const dir = join(tmp, String(n++));
+    const [l, u, t] = ['l', 'u', 't'].map((x) => join(dir, x)) as [string, string, string];
+    for (const d of [l, u, t]) mkdirSync(d, { recursive: true });
+    try {
+      if (lower) materialize(lower, l);
+      if (lower) materialize(lower, t);
+      materialize(upper, u);
+      const layer = await collect(diffTrees(lower ? l : null, u, { compression }));
+      const r = await applyLayer(t, [layer], { onWarning: () => {} });
+      expect(describeTree(t)).toEqual(describeTree(u));
+      return { layer, result: r };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('a hand-made pair with every kind of change', async () => {
+    const t0 = 1_600_000_000_000_000_000n;
+    const lower: Model = new Map([
+      ['etc', { type: 'dir', mode: 0o755, uid: 0, mtime: t0 }],
+      ['etc/passwd', { type: 'file', mode: 0o644, uid: 0, mtime: t0, content: 'root' }],
+      ['etc/gone', { type: 'file', mode: 0o644, uid: 0, mtime: t0, content: 'x' }],
+      ['tree', { type: 'dir', mode: 0o755, uid: 0, mtime: t0 }],
+      ['tree/a', { type: 'file', mode: 0o644, uid: 0, mtime: t0, content: 'a' }],
+      ['recreated', { type: 'dir', mode: 0o755, uid: 0, mtime: t0 }],
+      ['recreated/old', { type: 'file', mode: 0o644, uid: 0, mtime: t0, content: 'old' }],
+      ['link', { type: 'symlink', target: 'etc/passwd', uid: 0, mtime: t0 }],
+    ]);
+    const upper: Model = new Map([
+      ['etc', { type: 'dir', mode: 0o750, uid: 0, mtime: t0 + 5n }],
+      ['etc/passwd', { type: 'file', mode: 0o600, uid: 1000, mtime: t0 + 7n, content: 'root2', xattr: '1' }],
+      ['etc/hard', { type: 'hardlink', to: 'etc/passwd' }],
+      ['recreated', { type: 'dir', mode: 0o755, uid: 0, mtime: t0 }],
+      ['recreated/new', { type: 'file', mode: 0o644, uid: 0, mtime: t0, content: 'new' }],
+      ['link', { type: 'file', mode: 0o644, uid: 0, mtime: t0, content: 'was a link' }],
+      ['dev', { type: 'char', major: 1, minor: 3, mode: 0o666, mtime: t0 }],
+    ]);
+    const { layer } = await roundTrip(lower, upper);
+    const { parseAll } = await import('./archive/tar-helpers.js');
+    const names = parseAll(layer).entries.map((e) => e.header.name);
+    expect(names).toEqual(
+      [
+        './',
+        'dev',
+        'etc/',
+        'etc/.wh.gone',
+        'etc/hard',
+        'etc/passwd',
+        'link',
+        'recreated/',
+        'recreated/.wh..wh..opq',
+        'recreated/new',
+        '.wh.tree',
+      ].sort((a, b) => order(a) - order(b)),
+    );
+    function order(x: string) {
+      return names.indexOf(x);
+    }
+    expect(names).toContain('.wh.tree');
+    expect(names).not.toContain('tree/.wh.a');
+    expect(names).toContain('recreated/.wh..wh..opq');
+  });
+
+  it('diffs are byte-reproducible and honour SOURCE_DATE_EPOCH (D17)', async () => {
+    const dir = join(tmp, 'repro');
+    mkdirSync(dir);
+    const m: Model = new Map([
+      ['a', { type: 'dir', mode: 0o755, uid: 0, mtime: 1_900_000_000_000_000_000n }],
+      ['a/f', { type: 'file', mode: 0o644, uid: 0, mtime: 1_900_000_000_123_000_000n, content: 'x'.repeat(3 << 20) }],
+    ]);
+    materialize(m, dir);
+    const one = await collect(diffTrees(null, dir, { sourceDateEpoch: 1_700_000_000 }));
+    const two = await collect(diffTrees(null, dir, { sourceDateEpoch: 1_700_000_000 }));
+    expect(one.equals(two)).toBe(true);
+    const { gunzipSync } = await import('node:zlib');
+    const { parseAll } = await import('./archive/tar-helpers.js');
+    const entries = parseAll(gunzipSync(one)).entries;
+    for (const e of entries) expect(e.header.mtime.sec).toBeLessThanOrEqual(1_700_000_000);
+    expect(entries.find((e) => e.header.name === 'a/f')?.content.length).toBe(3 << 20);
+  });
+
+  it('gzip layers round-trip and report matching digests', async () => {
+    const upper: Model = new Map([
+      ['big', { type: 'file', mode: 0o644, uid: 0, mtime: 1_600_000_000_000_000_000n, content: 'q'.repeat(5 << 20) }],
+    ]);
+    const { result } = await roundTrip(null, upper, 'gzip');
+    expect(result.compression).toBe('gzip');
+  });
+
+  it(`fast-check: ${RUNS} generated tree pairs`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(treeArb(), { nil: null }), treeArb(), async (lower, upper) => {
+        await roundTrip(lower, upper);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 600_000);
+});
