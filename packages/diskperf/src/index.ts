@@ -1,3 +1,4 @@
+export { type DiskstatsEntry, findDevice, parseDiskstats, readDiskstats } from './diskstats.js';
 export {
   type DriveInput,
   type DriveSource,
@@ -8,7 +9,12 @@ export {
 } from './drive-spec.js';
 export { drive, drives } from './drives.js';
 export { DiskperfError, type DiskperfErrorCode, diskperfErrorCodes, isDiskperfError } from './errors.js';
+export { type FioOptions, type FioResult, parseFioOutput, runFio } from './fio.js';
 export { type Geometry, geometryOf, ostepGeometry } from './geometry.js';
+export type { BlockDeviceInfo } from './internal/block-device.js';
+export { type IostatStats, iostatFromSamples } from './iostat.js';
+export { fioPercentiles, type ProbeOptions, type ProbeResult, probe } from './probe.js';
+export { prepareProbeFile } from './probe-file.js';
 export { type MG1Input, md1, mg1, mm1, type QueueInput, type QueueResult } from './queueing.js';
 export {
   type CurvePoint,
@@ -18,6 +24,7 @@ export {
   type ServiceInput,
 } from './response-curve.js';
 export { revolutionTime, rotationalLatency } from './rotation.js';
+export { readUptime, type SampleOptions, sampleDiskstats } from './sample-diskstats.js';
 export { type ScvWorkload, type ServiceMoments, scvOf, serviceMoments } from './scv.js';
 export {
   type HplParams,
