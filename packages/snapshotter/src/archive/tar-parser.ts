@@ -204,6 +204,15 @@ export class TarParser {
     this.#longName = undefined;
     this.#longLink = undefined;
     if (pax) applyPax(h, pax);
+    for (const [field, v] of [
+      ['uid', h.uid],
+      ['gid', h.gid],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > 0xfffffffe) {
+        throw new InvalidLayerError(`${field} ${v} is out of range 0..4294967294`, h.name);
+      }
+    }
+    if (!Number.isSafeInteger(h.mtime.sec)) throw new InvalidLayerError(`mtime ${h.mtime.sec} is out of range`, h.name);
     return h;
   }
 }
