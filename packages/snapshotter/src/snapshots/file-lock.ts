@@ -3,7 +3,8 @@
 // recycled pid is not mistaken for the owner). A lock whose owner has died — a SIGKILL
 // in the middle of a commit — is stale and is broken by the next process that wants it.
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { SnapshotError } from './errors.js';
 import { identityAlive, processIdentity } from './process-identity.js';
 
@@ -25,16 +26,17 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
   let delay = 1;
   for (;;) {
     opts.signal?.throwIfAborted();
+    // The token is written to a private file first and hard-linked into place, so the
+    // lock never exists without its owner's name, even if we are killed half-way.
+    const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await writeFile(tmp, token, { mode: 0o644, flag: 'wx' });
     try {
-      const fh = await open(path, 'wx', 0o644);
-      try {
-        await fh.writeFile(token);
-      } finally {
-        await fh.close();
-      }
+      await link(tmp, path);
       return lockHandle(path, token);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await unlink(tmp).catch(() => {});
     }
     if (await breakIfStale(path)) continue;
     if (Date.now() > deadline) {
@@ -70,7 +72,6 @@ function lockHandle(path: string, token: string): HeldLock {
 async function breakIfStale(path: string): Promise<boolean> {
   const content = await readFile(path, 'utf8').catch(() => null);
   if (content === null) return true; // released meanwhile: retry at once
-  if (!content.endsWith('\n')) return false; // being written right now
   if (ownerAlive(content)) return false;
   const aside = `${path}.stale-${randomBytes(4).toString('hex')}`;
   try {
@@ -87,6 +88,41 @@ async function breakIfStale(path: string): Promise<boolean> {
   }
   await unlink(aside).catch(() => {});
   return true;
+}
+
+/** Removes what killed lockers of `path` left: their private token files and set-aside locks. */
+export async function removeLockLeftovers(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const removed: string[] = [];
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(`${basename(path)}.`)) continue;
+    const full = join(dir, name);
+    const m = /\.tmp-(\d+)-/.exec(name);
+    const dead = m ? !pidRunning(Number(m[1])) : name.includes('.stale-') && (await isOld(full));
+    if (
+      dead &&
+      (await unlink(full).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(name);
+  }
+  return removed;
+}
+
+function pidRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+async function isOld(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => null);
+  return st !== null && Date.now() - st.mtimeMs > 60_000;
 }
 
 function ownerAlive(content: string): boolean {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SnapshotError } from './errors.js';
-import { acquireLock } from './file-lock.js';
+import { acquireLock, removeLockLeftovers } from './file-lock.js';
 import type { SnapshotKind } from './types.js';
 
 /** One snapshot as stored. `id` names its directory (`snapshots/<id>`) and never changes. */
@@ -73,9 +73,9 @@ export class MetadataStore {
     return next;
   }
 
-  /** Removes temp files a killed writer left behind. Call under no transaction. */
+  /** Removes temp files a killed writer or locker left behind. */
   async removeTempFiles(): Promise<string[]> {
-    const removed: string[] = [];
+    const removed = await removeLockLeftovers(join(this.dir, LOCK));
     for (const name of await readdir(this.dir)) {
       if (name.startsWith(`${FILE}.tmp-`)) {
         await unlink(join(this.dir, name)).catch(() => {});
