@@ -84,3 +84,40 @@ describe('makedev / major / minor', () => {
     expect(() => makedev(1, 0.5)).toThrow(RangeError);
   });
 });
+
+describe('namespace and socket argument validation', () => {
+  it('rejects netns names that are not a single path component', async () => {
+    const { createNetns, deleteNetns } = await import('../src/index.js');
+    for (const bad of ['', '.', '..', 'a/b', 'x\0y', 'n'.repeat(256)]) {
+      expect(() => deleteNetns(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+      await expect(createNetns(bad)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    }
+    await expect(createNetns(7 as unknown as string)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+  });
+
+  it('checks namespace refs, kinds, protocols and socket paths', async () => {
+    const {
+      createNamespaceFd,
+      currentNamespace,
+      openInNamespace,
+      openNetlinkSocket,
+      unixConnect,
+      pidfdOpen,
+      alignedBuffer,
+    } = await import('../src/index.js');
+    expect(() => openInNamespace({} as unknown as string, '/x', 0)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
+    expect(() => createNamespaceFd('user' as 'net')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(() => currentNamespace('../x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    await expect(openNetlinkSocket(99)).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(openNetlinkSocket(0, { netns: -1 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    expect(() => unixConnect(`/${'s'.repeat(110)}`)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(() => pidfdOpen(0)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => alignedBuffer(64, 48)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+  });
+});
