@@ -13,11 +13,11 @@ import { lgetxattrSync } from '../src/snapshots/sys.js';
 import { unpackImage } from '../src/snapshots/unpack.js';
 import { snapshotTree } from '../src/testsuite/context.js';
 import { type Containerd, startContainerd } from './snapshots/containerd.js';
-import { buildImage, storeImage, writeLayout } from './snapshots/image-fixture.js';
+import { buildImage, type LayerSpec, storeImage, writeLayout } from './snapshots/image-fixture.js';
 
 const gate = requires('root', 'fs:overlay', 'binary:containerd', 'binary:ctr', 'binary:skopeo');
 
-const LAYERS = [
+const LAYERS: LayerSpec[] = [
   {
     'etc/a': 'a\n',
     'etc/b': 'b\n',
