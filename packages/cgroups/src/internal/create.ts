@@ -19,11 +19,32 @@ function mounts(p: Placement): { mount: string; dir: string; version: 1 | 2; cpu
   return out;
 }
 
+function tryMkdir(dir: string): 'created' | 'exists' | 'no-parent' {
+  try {
+    mkdirSync(dir);
+    return 'created';
+  } catch (err) {
+    const e = errnoOf(err);
+    if (e === 'EEXIST') return 'exists';
+    if (e === 'ENOENT') return 'no-parent';
+    throw mapError(err, dir);
+  }
+}
+
 /** mkdir -p in every hierarchy; returns the directories created, parents first. */
 export function createDirs(p: Placement): string[] {
   const created: string[] = [];
   try {
     for (const m of mounts(p)) {
+      // Fast path: the parent usually exists, so one mkdir does it.
+      const fast = tryMkdir(m.dir);
+      if (fast === 'exists') continue;
+      if (fast === 'created') {
+        created.push(m.dir);
+        if (m.cpuset) inheritCpuset(m.dir);
+        if (m.version === 2) enableControllers(p, dirname(m.dir), created);
+        continue;
+      }
       const parts = p.path.split('/').filter(Boolean);
       let dir = m.mount;
       for (const part of parts) {
