@@ -1,6 +1,6 @@
 // What copying between stores needs from each end. ContentStore, OciLayout, docker
 // archives and registry repositories all provide these two small interfaces.
-import type { BlobSource } from './content/write-blob.js';
+import type { BlobSource, Chunks } from './content/write-blob.js';
 import { descriptorData } from './descriptor.js';
 import { type Digest, readAll, verifyBytes } from './digest.js';
 import { OciImageError } from './errors.js';
@@ -10,7 +10,7 @@ import type { Descriptor } from './types.js';
 /** Somewhere blobs can be read from. */
 export interface BlobReader {
   /** The blob's bytes from `offset` (0 by default). The caller verifies them. */
-  fetch(desc: Descriptor, offset?: number, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
+  fetch(desc: Descriptor, offset?: number, signal?: AbortSignal): Promise<Chunks>;
 }
 
 /** Somewhere blobs can be written to. */

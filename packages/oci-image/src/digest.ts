@@ -173,7 +173,11 @@ export function verifyBytes(bytes: Uint8Array, expected: { digest: Digest; size?
 }
 
 /** Collects a readable into one Buffer, failing once more than `limit` bytes arrive. */
-export async function readAll(input: AsyncIterable<Uint8Array>, limit: number, where: string): Promise<Buffer> {
+export async function readAll(
+  input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  limit: number,
+  where: string,
+): Promise<Buffer> {
   const parts: Buffer[] = [];
   let n = 0;
   for await (const chunk of input) {

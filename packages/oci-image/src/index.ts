@@ -79,7 +79,12 @@ export {
   parsePlatform,
   platformVector,
 } from './platform.js';
+export { type PullOptions, type PullResult, pull } from './pull.js';
+export { type PushOptions, push } from './push.js';
 export { DOCKER_HUB, ImageReference, type ParseReferenceOptions, parseReference } from './reference.js';
+export { type Challenge, type Credentials, parseChallenge } from './registry/auth.js';
+export { RegistryClient, type RegistryClientOptions } from './registry/client.js';
+export { type ManifestResponse, type PutBlobOptions, Repository } from './registry/repository.js';
 export { type ManifestSelection, type RejectedEntry, selectManifest } from './select-manifest.js';
 export type {
   ContainerConfig,
