@@ -1,0 +1,147 @@
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { type DiffOp, planDiff } from '../../src/archive/diff-plan.js';
+import { gzipParallel } from '../../src/archive/gzip-parallel.js';
+import { detectCompression } from '../../src/archive/layer-decode.js';
+import { classifyEntry, cleanPath } from '../../src/archive/layer-events.js';
+import type { TarHeader } from '../../src/archive/tar-header.js';
+import type { TreeEntry } from '../../src/archive/tree-walk.js';
+
+const hdr = (name: string): TarHeader => ({
+  name,
+  type: 'file',
+  mode: 0,
+  uid: 0,
+  gid: 0,
+  size: 0,
+  mtime: { sec: 0, nsec: 0 },
+  linkname: '',
+  uname: '',
+  gname: '',
+  devmajor: 0,
+  devminor: 0,
+  xattrs: new Map(),
+});
+
+describe('cleanPath and classifyEntry', () => {
+  it('cleans names as rooted paths', () => {
+    expect(cleanPath('../victim/x')).toEqual(['victim', 'x']);
+    expect(cleanPath('/../a/./b//c/..')).toEqual(['a', 'b']);
+    expect(cleanPath('..')).toEqual([]);
+    expect(cleanPath('..gitme')).toEqual(['..gitme']);
+  });
+  it('classifies whiteouts, opaque markers and AUFS metadata', () => {
+    expect(classifyEntry(hdr('a/.wh.b'))).toMatchObject({ kind: 'whiteout', parent: ['a'], name: 'b' });
+    expect(classifyEntry(hdr('dne/../.wh.etc'))).toMatchObject({ kind: 'whiteout', parent: [], name: 'etc' });
+    expect(classifyEntry(hdr('a/.wh..wh..opq'))).toMatchObject({ kind: 'opaque', dir: ['a'] });
+    expect(classifyEntry(hdr('.wh..wh.plnk'))).toMatchObject({ kind: 'ignored' });
+    expect(classifyEntry(hdr('.wh.etc/somefile'))).toMatchObject({ kind: 'entry', path: ['.wh.etc', 'somefile'] });
+  });
+  for (const bad of ['.wh.', '.wh..', '.wh...', 'etc/.wh..']) {
+    it(`rejects ${JSON.stringify(bad)}`, () => {
+      expect(() => classifyEntry(hdr(bad))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_WHITEOUT' }));
+    });
+  }
+});
+
+describe('detectCompression', () => {
+  it('detects by magic bytes', () => {
+    expect(detectCompression(Buffer.from([0x1f, 0x8b, 8, 0]))).toBe('gzip');
+    expect(detectCompression(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))).toBe('zstd');
+    expect(detectCompression(Buffer.from([0x50, 0x2a, 0x4d, 0x18]))).toBe('zstd');
+    expect(detectCompression(Buffer.from('ustar'))).toBe('none');
+    expect(detectCompression(new Uint8Array(0))).toBe('none');
+  });
+});
+
+let ino = 100n;
+function e(path: string, type: TreeEntry['type'], more: Partial<TreeEntry> = {}): TreeEntry {
+  return {
+    path,
+    abs: `/x/${path}`,
+    type,
+    mode: type === 'dir' ? 0o755 : 0o644,
+    uid: 0,
+    gid: 0,
+    size: 0,
+    mtime: { sec: 1, nsec: 0 },
+    dev: 1n,
+    ino: ino++,
+    nlink: 1,
+    devmajor: 0,
+    devminor: 0,
+    linkname: '',
+    xattrs: new Map(),
+    ...more,
+  };
+}
+const show = (ops: DiffOp[]) =>
+  ops.map((o) =>
+    o.kind === 'entry'
+      ? o.hardlinkTo
+        ? `${o.entry.path}=>${o.hardlinkTo}`
+        : o.entry.path || '.'
+      : o.kind === 'whiteout'
+        ? `-${o.path}`
+        : `opq ${o.dir}`,
+  );
+
+describe('planDiff', () => {
+  const root = e('', 'dir');
+  it('an empty lower emits everything but sockets, in lexical order', () => {
+    // "a/x" sorts before "a-b": '/' sorts first, so children follow their directory.
+    const upper = [root, e('a', 'dir'), e('a-b', 'file'), e('a/x', 'file'), e('sock', 'socket')];
+    expect(show(planDiff(null, upper))).toEqual(['.', 'a', 'a/x', 'a-b']);
+  });
+  it('one whiteout per removed subtree, with its parents; permission-only changes emitted', () => {
+    const lower = [
+      root,
+      e('d', 'dir'),
+      e('d/gone', 'dir'),
+      e('d/gone/x', 'file'),
+      e('d/keep', 'file', { ino: 1n }),
+      e('p', 'dir'),
+    ];
+    const upper = [root, e('d', 'dir'), e('d/keep', 'file', { ino: 1n }), e('p', 'dir', { mode: 0o700 })];
+    expect(show(planDiff(lower, upper))).toEqual(['.', 'd', '-d/gone', 'p']);
+  });
+  it('an emptied-and-refilled directory gets one opaque marker', () => {
+    const lower = [root, e('r', 'dir'), e('r/a', 'file'), e('r/b', 'file')];
+    const upper = [root, e('r', 'dir'), e('r/new', 'file')];
+    expect(show(planDiff(lower, upper))).toEqual(['.', 'r', 'opq r', 'r/new']);
+  });
+  it('completes hardlink groups even for unmodified names', () => {
+    const lower = [root, e('a', 'file', { ino: 5n, nlink: 2 }), e('z', 'file', { ino: 5n, nlink: 2 })];
+    const upper = [
+      root,
+      e('a', 'file', { ino: 5n, nlink: 3 }),
+      e('m', 'file', { ino: 5n, nlink: 3 }),
+      e('z', 'file', { ino: 5n, nlink: 3 }),
+    ];
+    expect(show(planDiff(lower, upper))).toEqual(['.', 'a', 'm=>a', 'z=>a']);
+  });
+  it('compares xattrs except the excluded ones', () => {
+    const lower = [root, e('f', 'file', { ino: 9n, xattrs: new Map([['trusted.overlay.origin', Buffer.from('1')]]) })];
+    const same = [root, e('f', 'file', { ino: 9n })];
+    expect(show(planDiff(lower, same))).toEqual([]);
+    const changed = [root, e('f', 'file', { ino: 9n, xattrs: new Map([['user.a', Buffer.from('1')]]) })];
+    expect(show(planDiff(lower, changed))).toEqual(['.', 'f']);
+  });
+});
+
+describe('gzipParallel', () => {
+  it('produces one valid gzip member whatever the block size', async () => {
+    const data = Buffer.from('abcdefghij'.repeat(300_000));
+    async function* src() {
+      for (let i = 0; i < data.length; i += 77_777) yield data.subarray(i, i + 77_777);
+    }
+    for (const blockSize of [1 << 16, 1 << 20, 1 << 24]) {
+      const parts: Buffer[] = [];
+      for await (const c of gzipParallel(src(), { blockSize })) parts.push(c);
+      expect(gunzipSync(Buffer.concat(parts)).equals(data)).toBe(true);
+    }
+    const empty: Buffer[] = [];
+    for await (const c of gzipParallel((async function* () {})())) empty.push(c);
+    expect(gunzipSync(Buffer.concat(empty)).length).toBe(0);
+  });
+});
