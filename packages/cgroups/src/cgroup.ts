@@ -291,8 +291,12 @@ export class Cgroup {
     }
     let pids = await this.processes({ recursive: true });
     if (pids.length > 0) {
+      // Freezing first means no task can fork a new one between the listing and the
+      // signal; v2 without cgroup.kill (before 5.14) uses cgroup.freeze the same way.
       const freezer = this.#p.v1.get('freezer');
+      const v2 = freezer ? undefined : this.#p.v2;
       if (freezer) await freezeV1(freezer, timeoutMs, options.signal);
+      else if (v2) await freezeV2(v2, timeoutMs, options.signal);
       try {
         pids = await this.processes({ recursive: true });
         for (const pid of pids) {
@@ -302,6 +306,7 @@ export class Cgroup {
         }
       } finally {
         if (freezer) await thawV1(freezer);
+        else if (v2) await thawV2(v2);
       }
     }
     if (sig !== 'SIGKILL' || options.wait === false) return;
