@@ -31,7 +31,6 @@ const KIND = {
   ERR_UNPACK_INVALID_IMAGE: 'invalid-argument',
   ERR_UNPACK_DIGEST_MISMATCH: 'failed-precondition',
   ERR_UNSUPPORTED: 'not-implemented',
-  ERR_ABORTED: 'aborted',
 } as const satisfies Record<string, ErrorKind>;
 
 export type SnapshotErrorCode = keyof typeof KIND;
