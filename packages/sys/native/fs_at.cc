@@ -28,11 +28,12 @@ int ExecOpenat2(const Args& a, Out& out) {
   how.mode = static_cast<uint64_t>(a[3].num);
   how.resolve = static_cast<uint64_t>(a[4].num);
   long fd;
+  // EAGAIN: a concurrent rename raced a RESOLVE_* lookup; retry that a bounded number of
+  // times. With RESOLVE_CACHED, EAGAIN means "not cached" and goes straight to the caller.
+  int tries = 0;
   do {
     fd = syscall(SYS_openat2, static_cast<int>(a[0].num), a[1].str.c_str(), &how, sizeof(how));
-    // EAGAIN: a concurrent rename raced RESOLVE_* lookup (or RESOLVE_CACHED missed); retry
-    // only the race, a cached-only lookup must report EAGAIN to its caller.
-  } while (fd < 0 && errno == EAGAIN && (how.resolve & RESOLVE_CACHED) == 0);
+  } while (fd < 0 && errno == EAGAIN && (how.resolve & RESOLVE_CACHED) == 0 && ++tries < 32);
   return Ret(fd, out);
 }
 

@@ -2,20 +2,46 @@
 // the event loop itself, so no thread ever blocks in a syscall waiting for data.
 #include <uv.h>
 
+#include <unordered_set>
+
 #include "sys.h"
 
 namespace ctrkit {
 namespace {
 
+class Poll;
+
+// Live handles of one environment. At env teardown (a worker exiting) an async cleanup
+// hook closes them and holds the teardown until every close callback has run: a worker
+// unloads the addon afterwards, so no callback into this code may be left on its loop.
+// The registry stays allocated for finalizers that run after teardown.
+struct Registry {
+  std::unordered_set<Poll*> live;
+  int closing = 0;
+  bool torn_down = false;
+  napi_async_cleanup_hook_handle hook = nullptr;
+
+  void MaybeFinish() {
+    if (torn_down && closing == 0 && hook != nullptr) {
+      napi_remove_async_cleanup_hook(hook);
+      hook = nullptr;
+    }
+  }
+};
+
 class Poll : public Napi::ObjectWrap<Poll> {
  public:
   static Napi::Function Define(Napi::Env env) {
+    auto registry = new Registry();
+    napi_add_async_cleanup_hook(env, TearDown, registry, &registry->hook);
     return DefineClass(env, "Poll",
                        {InstanceMethod("start", &Poll::Start), InstanceMethod("stop", &Poll::Stop),
-                        InstanceMethod("close", &Poll::Close)});
+                        InstanceMethod("close", &Poll::Close)},
+                       registry);
   }
 
-  explicit Poll(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Poll>(info) {
+  explicit Poll(const Napi::CallbackInfo& info)
+      : Napi::ObjectWrap<Poll>(info), registry_(static_cast<Registry*>(info.Data())) {
     uv_loop_t* loop = nullptr;
     napi_get_uv_event_loop(info.Env(), &loop);
     handle_ = new uv_poll_t;
@@ -27,9 +53,22 @@ class Poll : public Napi::ObjectWrap<Poll> {
       return;
     }
     handle_->data = this;
+    registry_->live.insert(this);
   }
 
-  ~Poll() override { CloseHandle(); }
+  ~Poll() override {
+    if (registry_->torn_down) return;  // the cleanup hook already closed the handle
+    registry_->live.erase(this);
+    CloseHandle();
+  }
+
+  static void TearDown(napi_async_cleanup_hook_handle, void* arg) {
+    auto registry = static_cast<Registry*>(arg);
+    registry->torn_down = true;
+    for (Poll* p : registry->live) p->CloseHandle();
+    registry->live.clear();
+    registry->MaybeFinish();
+  }
 
  private:
   // start(events, callback): callback(status, events) on every readiness until stop().
@@ -71,10 +110,18 @@ class Poll : public Napi::ObjectWrap<Poll> {
 
   void CloseHandle() {
     if (handle_ == nullptr) return;
-    handle_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(handle_),
-             [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    uv_handle_t* h = reinterpret_cast<uv_handle_t*>(handle_);
+    h->data = registry_;  // OnReady ignores it now; OnClosed needs the registry
+    registry_->closing++;
+    uv_close(h, OnClosed);
     handle_ = nullptr;
+  }
+
+  static void OnClosed(uv_handle_t* h) {
+    auto registry = static_cast<Registry*>(h->data);
+    delete reinterpret_cast<uv_poll_t*>(h);
+    registry->closing--;
+    registry->MaybeFinish();
   }
 
   static void OnReady(uv_poll_t* handle, int status, int events) {
@@ -87,6 +134,7 @@ class Poll : public Napi::ObjectWrap<Poll> {
     cb.MakeCallback(env.Global(), {Napi::Number::New(env, status), Napi::Number::New(env, events)});
   }
 
+  Registry* registry_;
   uv_poll_t* handle_ = nullptr;
   Napi::FunctionReference callback_;
   bool held_ = false;
