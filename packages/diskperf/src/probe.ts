@@ -3,14 +3,15 @@
 // into aligned buffers, per-read latencies and fio's percentile list.
 //
 // What "depth" means here, stated in every result: at depth 1 the reads run back to
-// back on the calling thread (like fio's psync). Above 1, Node's fs reads go to the
-// libuv threadpool (UV_THREADPOOL_SIZE, 4 by default), so at most that many are in
-// flight: it is numjobs × psync, not an asynchronous iodepth.
+// back on the calling thread (like fio's psync). Above 1, `depth` worker threads each
+// read synchronously (fio's psync with numjobs = depth): Node has no asynchronous
+// direct-I/O engine like libaio or io_uring, so depth is a thread count, not an iodepth.
 import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { checkInteger, DiskperfError } from './errors.js';
 import { loadAligned } from './internal/aligned.js';
 import { type BlockDeviceInfo, blockDeviceInfo } from './internal/block-device.js';
+import { runWorkers } from './internal/probe-workers.js';
 import { Rng } from './internal/rng.js';
 import { percentile } from './internal/stats.js';
 
@@ -46,7 +47,9 @@ export interface ProbeResult {
   readonly requestedDepth: number;
   /** Reads that really were in flight at once. */
   readonly effectiveDepth: number;
-  readonly engine: 'sync' | 'libuv-threadpool';
+  readonly engine: 'sync' | 'worker-threads';
+  /** How the O_DIRECT buffers were aligned: @ctrkit/sys's posix_memalign, or a shared buffer offset the kernel accepted. */
+  readonly alignedBy: 'sys' | 'trial' | 'none';
   /** Plain words on what the depth was. */
   readonly depthNote: string;
   readonly ios: number;
@@ -68,11 +71,6 @@ export interface ProbeResult {
   readonly latencies: Float64Array;
 }
 
-function threadpoolSize(): number {
-  const n = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, 1024) : 4;
-}
-
 /** Runs the probe; rejects with `signal.reason` on abort, ERR_PROBE_IO on a failed read. */
 export async function probe(o: ProbeOptions): Promise<ProbeResult> {
   o.signal?.throwIfAborted();
@@ -87,7 +85,6 @@ export async function probe(o: ProbeOptions): Promise<ProbeResult> {
       `"ioSize" ${ioSize} is not a multiple of the O_DIRECT alignment ${alignment} (the kernel would answer EINVAL); use e.g. ${Math.max(alignment, Math.round(ioSize / alignment) * alignment)}`,
     );
   }
-  const sys = direct ? await loadAligned() : null;
   let fd: number;
   try {
     fd = openSync(o.path, constants.O_RDONLY | (direct ? constants.O_DIRECT : 0));
@@ -109,31 +106,47 @@ export async function probe(o: ProbeOptions): Promise<ProbeResult> {
       );
     const slots = Math.floor(span / ioSize);
     const device = blockDeviceInfo(st.dev);
-    const pool = threadpoolSize();
-    const engine = depth === 1 ? 'sync' : 'libuv-threadpool';
-    const effectiveDepth = depth === 1 ? 1 : Math.min(depth, pool);
+    // Depth 1 reads into @ctrkit/sys memory; threads need shared memory, aligned by trial.
+    const sys = direct && depth === 1 ? await loadAligned() : null;
+    const engine = depth === 1 ? 'sync' : 'worker-threads';
     const depthNote =
       depth === 1
-        ? 'depth 1: one read at a time on the calling thread (like fio psync)'
-        : `depth ${depth} requested: Node's fs reads run on the libuv threadpool (${pool} threads${process.env.UV_THREADPOOL_SIZE ? '' : ', the default'}), so ${effectiveDepth} reads were in flight at most — ${effectiveDepth} threads of synchronous reads (fio psync numjobs=${effectiveDepth}), not an asynchronous iodepth of ${depth}${depth > pool ? '; set UV_THREADPOOL_SIZE before Node starts to raise it' : ''}`;
-    const buffers = Array.from({ length: effectiveDepth }, () =>
-      sys ? sys.alignedBuffer(ioSize, alignment) : Buffer.allocUnsafe(ioSize),
-    );
-    const rng = new Rng(o.seed ?? 1);
+        ? 'depth 1: one read at a time on the calling thread (like fio --ioengine=psync)'
+        : `depth ${depth}: ${depth} threads each doing one synchronous read at a time (like fio --ioengine=psync --numjobs=${depth}); Node has no asynchronous direct-I/O engine, so this is a thread count, not fio's --iodepth=${depth} on one thread`;
+    const seed = o.seed ?? 1;
     const lat = new Latencies();
     const t0 = performance.now();
-    const deadline = t0 + durationMs;
-    if (depth === 1) await runSync(fd, buffers[0] as Buffer, rng, slots, ioSize, deadline, lat, o);
-    else await runPool(fd, buffers, rng, slots, ioSize, deadline, lat, o);
-    const elapsedMs = performance.now() - t0;
+    if (depth === 1) {
+      const buf = sys ? sys.alignedBuffer(ioSize, alignment) : Buffer.allocUnsafe(ioSize);
+      await runSync(fd, buf, new Rng(seed), slots, ioSize, t0 + durationMs, lat, o);
+    } else {
+      const r = await runWorkers({
+        fd,
+        depth,
+        ioSize,
+        alignment,
+        slots,
+        seed,
+        durationMs,
+        ...(o.signal ? { signal: o.signal } : {}),
+        onProgress: (done) => o.onProgress?.({ phase: 'probe', done, total: 0 }),
+      });
+      lat.data = r.latencies;
+      lat.n = r.latencies.length;
+      lat.ios = r.ios;
+      lat.elapsedMs = r.elapsedMs;
+    }
+    const elapsedMs = lat.elapsedMs ?? performance.now() - t0;
+    const alignedBy = !direct ? 'none' : depth === 1 ? 'sys' : 'trial';
     return summarise({
       path: o.path,
       span,
       ioSize,
       direct,
       depth,
-      effectiveDepth,
+      effectiveDepth: depth,
       engine,
+      alignedBy,
       depthNote,
       elapsedMs,
       device,
@@ -145,8 +158,11 @@ export async function probe(o: ProbeOptions): Promise<ProbeResult> {
 }
 
 class Latencies {
-  data = new Float64Array(1 << 16);
+  data: Float64Array = new Float64Array(1 << 16);
   n = 0;
+  /** Reads completed, timed or not (threads stop timing past their buffer). */
+  ios = -1;
+  elapsedMs: number | undefined;
   push(ms: number) {
     if (this.n === this.data.length) {
       const next = new Float64Array(this.data.length * 2);
@@ -196,51 +212,6 @@ async function runSync(
   }
 }
 
-function runPool(
-  fd: number,
-  bufs: Buffer[],
-  rng: Rng,
-  slots: number,
-  ioSize: number,
-  deadline: number,
-  lat: Latencies,
-  o: ProbeOptions,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let live = bufs.length;
-    let failed = false;
-    const onAbort = () => {
-      failed = true;
-      reject(o.signal?.reason);
-    };
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    const finish = () => {
-      if (--live === 0) {
-        o.signal?.removeEventListener('abort', onAbort);
-        if (!failed) resolve();
-      }
-    };
-    const issue = (buf: Buffer) => {
-      if (failed || performance.now() >= deadline) return finish();
-      const off = rng.int(slots) * ioSize;
-      const t = performance.now();
-      read(fd, buf, 0, ioSize, off, (err) => {
-        if (err) {
-          if (!failed) {
-            failed = true;
-            o.signal?.removeEventListener('abort', onAbort);
-            reject(ioError(err, off));
-          }
-          return finish();
-        }
-        lat.push(performance.now() - t);
-        issue(buf);
-      });
-    };
-    for (const b of bufs) issue(b);
-  });
-}
-
 interface Summary {
   path: string;
   span: number;
@@ -249,6 +220,7 @@ interface Summary {
   depth: number;
   effectiveDepth: number;
   engine: ProbeResult['engine'];
+  alignedBy: ProbeResult['alignedBy'];
   depthNote: string;
   elapsedMs: number;
   device: BlockDeviceInfo | null;
@@ -257,6 +229,7 @@ interface Summary {
 
 function summarise(s: Summary): ProbeResult {
   const n = s.lat.n;
+  const ios = s.lat.ios >= 0 ? s.lat.ios : n;
   const latencies = s.lat.data.slice(0, n);
   const sorted = latencies.slice().sort();
   let sum = 0;
@@ -269,7 +242,7 @@ function summarise(s: Summary): ProbeResult {
   const mean = n ? sum / n : Number.NaN;
   const percentiles: Record<string, number> = {};
   for (const p of fioPercentiles) percentiles[p.toFixed(6)] = percentile(sorted, p);
-  const iops = (n / s.elapsedMs) * 1000;
+  const iops = (ios / s.elapsedMs) * 1000;
   const warnings: string[] = [];
   if (!s.direct) warnings.push('direct: false — reads may be served by the page cache; these are not device figures');
   if (s.device?.sizeBytes && s.span < s.device.sizeBytes / 100) {
@@ -289,8 +262,9 @@ function summarise(s: Summary): ProbeResult {
     requestedDepth: s.depth,
     effectiveDepth: s.effectiveDepth,
     engine: s.engine,
+    alignedBy: s.alignedBy,
     depthNote: s.depthNote,
-    ios: n,
+    ios,
     elapsedMs: s.elapsedMs,
     iops,
     bandwidth: iops * s.ioSize,

@@ -1,0 +1,165 @@
+// Depth above 1: one worker thread per outstanding read, each doing synchronous preads
+// back to back (fio's psync with numjobs = depth). Node's own fs.read would go through
+// the libuv threadpool (4 threads by default, fixed at start-up) with a main-thread
+// callback per read, which caps the depth and costs a core under load.
+//
+// Aligned memory must be shared with the workers, and @ctrkit/sys's buffers (external
+// memory) cannot cross threads. A SharedArrayBuffer can, so each worker's buffer is a
+// window of one whose alignment is established by trial: the kernel accepts an O_DIRECT
+// read only into a suitably aligned address, so the first offset it accepts is used.
+import { readSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { DiskperfError } from '../errors.js';
+
+const WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const { readSync } = require('node:fs');
+const { fd, sab, off, ioSize, slots, seed, lat, ctl, when, index } = workerData;
+const buf = new Uint8Array(sab, off, ioSize);
+const out = new Float32Array(lat);
+const c = new Int32Array(ctl);
+// Start together: report ready, then wait for the go flag (thread start-up is not measured).
+parentPort.postMessage({ ready: true });
+Atomics.wait(c, 1, 0);
+const deadline = new Float64Array(when)[0];
+// xorshift32: cheap, seeded per worker so runs repeat
+let s = (seed >>> 0) || 1;
+let n = 0;
+const now = () => performance.timeOrigin + performance.now();
+try {
+  for (let t = now(); t < deadline && Atomics.load(c, 0) === 0; ) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    const pos = (s % slots) * ioSize;
+    readSync(fd, buf, 0, ioSize, pos);
+    const t1 = now();
+    if (n < out.length) out[n] = t1 - t;
+    n++;
+    Atomics.store(c, 2 + index, n);
+    t = t1;
+  }
+  parentPort.postMessage({ n });
+} catch (e) {
+  parentPort.postMessage({ n, error: { message: e.message, code: e.code } });
+}
+`;
+
+/** Finds an offset into `sab` where the kernel accepts an O_DIRECT read of `ioSize` bytes. */
+function alignedWindow(fd: number, ioSize: number, alignment: number): { sab: SharedArrayBuffer; off: number } {
+  const sab = new SharedArrayBuffer(ioSize + alignment);
+  let last: unknown;
+  for (let off = 0; off <= alignment; off += 16) {
+    try {
+      readSync(fd, new Uint8Array(sab, off, ioSize), 0, ioSize, 0);
+      return { sab, off };
+    } catch (e) {
+      last = e;
+      if ((e as NodeJS.ErrnoException).code !== 'EINVAL') break;
+    }
+  }
+  throw new DiskperfError(
+    'ERR_PROBE_IO',
+    `no offset in a shared buffer took an O_DIRECT read of ${ioSize} bytes (${(last as Error)?.message}); the device may need a larger alignment`,
+    { cause: last },
+  );
+}
+
+export interface WorkerRun {
+  readonly ios: number;
+  readonly latencies: Float64Array;
+  /** ms from the common start until the last thread finished. */
+  readonly elapsedMs: number;
+}
+
+/** Starts `depth` reader threads, releases them together, runs for durationMs or until abort. */
+export async function runWorkers(o: {
+  fd: number;
+  depth: number;
+  ioSize: number;
+  alignment: number;
+  slots: number;
+  seed: number;
+  durationMs: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number) => void;
+}): Promise<WorkerRun> {
+  const ctl = new SharedArrayBuffer(4 * (2 + o.depth)); // [stop, go, count per thread…]
+  const when = new SharedArrayBuffer(8);
+  const c = new Int32Array(ctl);
+  // Room for 100 000 reads per second per thread; beyond that reads are counted, not timed.
+  const cap = Math.max(1024, Math.ceil(o.durationMs * 100));
+  const lats = Array.from({ length: o.depth }, () => new SharedArrayBuffer(4 * cap));
+  const windows = Array.from({ length: o.depth }, () => alignedWindow(o.fd, o.ioSize, o.alignment));
+  const stop = () => Atomics.store(c, 0, 1);
+  o.signal?.addEventListener('abort', stop, { once: true });
+  const tick = setInterval(() => {
+    let n = 0;
+    for (let i = 0; i < o.depth; i++) n += Atomics.load(c, 2 + i);
+    o.onProgress?.(n);
+  }, 200);
+  let ready = 0;
+  let start = 0;
+  const go = () => {
+    start = performance.now();
+    new Float64Array(when)[0] = performance.timeOrigin + start + o.durationMs;
+    Atomics.store(c, 1, 1);
+    Atomics.notify(c, 1);
+  };
+  try {
+    const results = await Promise.all(
+      windows.map(
+        (w, index) =>
+          new Promise<{ n: number; error?: { message: string; code?: string } }>((resolve, reject) => {
+            const worker = new Worker(WORKER, {
+              eval: true,
+              workerData: {
+                when,
+                fd: o.fd,
+                sab: w.sab,
+                off: w.off,
+                ioSize: o.ioSize,
+                slots: o.slots,
+                seed: (o.seed * 7919 + index * 104729) >>> 0,
+                lat: lats[index],
+                ctl,
+                index,
+              },
+            });
+            worker.on('message', (m) => {
+              if (m.ready) {
+                if (++ready === o.depth) go();
+                return;
+              }
+              if (m.error) stop();
+              resolve(m);
+            });
+            worker.once('error', (e) => {
+              stop();
+              if (ready < o.depth) go(); // release the others so they see the stop flag
+              reject(e);
+            });
+          }),
+      ),
+    );
+    const elapsedMs = performance.now() - start;
+    o.signal?.throwIfAborted();
+    const failed = results.find((r) => r.error);
+    if (failed?.error) {
+      throw new DiskperfError('ERR_PROBE_IO', `a reader thread's pread failed: ${failed.error.message}`, {
+        cause: failed.error,
+      });
+    }
+    const ios = results.reduce((s, r) => s + r.n, 0);
+    const timed = results.reduce((s, r) => s + Math.min(r.n, cap), 0);
+    const latencies = new Float64Array(timed);
+    let k = 0;
+    results.forEach((r, i) => {
+      const src = new Float32Array(lats[i] as SharedArrayBuffer, 0, Math.min(r.n, cap));
+      latencies.set(src, k);
+      k += src.length;
+    });
+    return { ios, latencies, elapsedMs };
+  } finally {
+    clearInterval(tick);
+    o.signal?.removeEventListener('abort', stop);
+  }
+}
