@@ -42,7 +42,7 @@ async function runAndKill(args: string[], delayMs: number): Promise<{ finished: 
     exited.then(() => reject(new Error(`crash child exited before ready: ${err}`)));
   });
   await new Promise((r) => setTimeout(r, delayMs));
-  const finished = out.includes('unpacked\n');
+  const finished = out.includes('unpacked ');
   child.kill('SIGKILL');
   const code = await exited;
   if (code !== null && code !== 0) throw new Error(`crash child failed by itself (${code}): ${err}`);

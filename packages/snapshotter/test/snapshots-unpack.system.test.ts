@@ -1,7 +1,9 @@
 // unpackImage against real snapshots: chainID keys, skip of existing layers, verified
 // apply (a wrong diffID or blob commits nothing), concurrent unpacks sharing layers.
+import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ContentStore, chainIds } from '@ctrkit/oci-image';
 import { makeTempDir, requires } from '@ctrkit/testkit';
@@ -11,7 +13,9 @@ import { Snapshotter } from '../src/snapshots/snapshotter.js';
 import type { DriverName, SnapshotInfo } from '../src/snapshots/types.js';
 import { unpackImage } from '../src/snapshots/unpack.js';
 import { snapshotTree } from '../src/testsuite/context.js';
-import { buildImage, type LayerSpec, storeImage } from './snapshots/image-fixture.js';
+import { type BuiltImage, buildImage, type LayerSpec, storeImage } from './snapshots/image-fixture.js';
+
+const run = promisify(execFile);
 
 const BASE: LayerSpec = {
   'etc/a': 'alpha\n',
@@ -39,6 +43,26 @@ const EXPECTED_TOP = [
 ];
 
 const gate = requires('root', 'fs:overlay');
+
+/** Runs the crash-test child in unpack mode to completion; returns which layers it applied. */
+async function unpackInChild(root: string, driver: DriverName, content: string, img: BuiltImage): Promise<boolean[]> {
+  const child = join(import.meta.dirname, 'snapshots', 'crash-child.ts');
+  const args = [
+    '--conditions=@ctrkit/source',
+    '--import',
+    'tsx',
+    child,
+    'unpack',
+    root,
+    driver,
+    content,
+    JSON.stringify(img.manifest),
+  ];
+  const { stdout } = await run(process.execPath, args, { cwd: join(import.meta.dirname, '..') });
+  const line = stdout.split('\n').find((l) => l.startsWith('unpacked '));
+  if (!line) throw new Error(`the unpack child printed no result: ${stdout}`);
+  return JSON.parse(line.slice('unpacked '.length));
+}
 
 for (const driver of ['overlayfs', 'native'] as DriverName[]) {
   describe.runIf(gate.ok)(`unpackImage (${driver})`, () => {
@@ -173,6 +197,23 @@ for (const driver of ['overlayfs', 'native'] as DriverName[]) {
       expect(appliedShared).toEqual([1, 1]);
       expect(ra.layers[2]!.applied && rb.layers[2]!.applied).toBe(true);
       expect((await all()).map((i) => i.kind)).toEqual(['Committed', 'Committed', 'Committed', 'Committed']);
+    });
+
+    it('two processes unpacking images that share layers apply each shared layer once', async () => {
+      const a = await buildImage(join(dir, 'a'), [BASE, WHITEOUTS, { 'only/a': 'a' }]);
+      const b = await buildImage(join(dir, 'b'), [BASE, WHITEOUTS, { 'only/b': 'b' }]);
+      await storeImage(store, a);
+      await storeImage(store, b);
+      const [ra, rb] = await Promise.all(
+        [a, b].map((img) => unpackInChild(sn.root, driver, join(dir, 'content'), img)),
+      );
+      expect([0, 1].map((i) => Number(ra![i]) + Number(rb![i]))).toEqual([1, 1]);
+      expect([ra![2], rb![2]]).toEqual([true, true]);
+      const infos = await all();
+      expect(infos.map((i) => i.kind)).toEqual(['Committed', 'Committed', 'Committed', 'Committed']);
+      expect(Object.keys(await viewTree(infos.find((i) => i.name === chainIds(a.diffIds)[2])!.name))).toContain(
+        'only/a',
+      );
     });
 
     it('rejects a descriptor that is not an image', async () => {

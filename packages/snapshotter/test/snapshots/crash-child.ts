@@ -1,6 +1,7 @@
 // Child process for the crash tests (run with tsx; the parent SIGKILLs it at a random
 // moment). `commit` mode: prepare → write FILES files → commit, in a chain, forever.
-// `unpack` mode: unpack the image whose manifest descriptor is given as JSON.
+// `unpack` mode: unpack the image whose manifest descriptor is given as JSON, print which
+// layers this process applied. (The concurrency test runs two of these to completion.)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContentStore } from '@ctrkit/oci-image';
@@ -27,8 +28,8 @@ async function main(): Promise<void> {
   if (mode === 'unpack') {
     const store = await ContentStore.open(extra!);
     const manifest = JSON.parse(process.argv[6]!);
-    await unpackImage(manifest, { contentStore: store, snapshotter: sn });
-    process.stdout.write('unpacked\n');
+    const res = await unpackImage(manifest, { contentStore: store, snapshotter: sn });
+    process.stdout.write(`unpacked ${JSON.stringify(res.layers.map((l) => l.applied))}\n`);
   }
 }
 
