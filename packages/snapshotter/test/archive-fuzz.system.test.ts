@@ -61,7 +61,8 @@ describe.runIf(gate.ok)('hostile input fuzzing', () => {
     count: fc.integer({ min: 1, max: 8 }),
   });
 
-  function mutate(m: fc.RecordValue<typeof mutation extends fc.Arbitrary<infer T> ? T : never>): Buffer {
+  type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
+  function mutate(m: Mutation): Buffer {
     const src = seeds[m.seed]!;
     const b = Buffer.from(src);
     const at = Math.floor(m.pos * b.length);

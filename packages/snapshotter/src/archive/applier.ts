@@ -3,7 +3,7 @@
 // way (never truncate in place), create, then metadata in the order chown, xattrs,
 // chmod, times (G4). Directory times are set after the layer, when no child can change
 // them any more. Whiteouts follow rule 1 and live in whiteouts.ts.
-import { closeSync, fchmodSync, fchownSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, readFileSync, writeSync } from 'node:fs';
 import { InvalidLayerError, LayerIoError, LayerPathEscapeError } from './errors.js';
 import { classifyEntry, type LayerEvent, pathKey } from './layer-events.js';
 import { removeTree } from './remove-tree.js';
@@ -40,6 +40,15 @@ export interface ApplierOptions {
 }
 
 const U32 = 2 ** 32;
+/** The process umask, read without changing it (process.umask() with no argument is deprecated). */
+function readUmask(): number {
+  try {
+    const m = /^Umask:\s*([0-7]+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number.parseInt(m[1]!, 8) : 0o777;
+  } catch {
+    return 0o777;
+  }
+}
 
 export class LayerApplier implements TarHandler {
   readonly resolver: RootResolver;
@@ -54,6 +63,7 @@ export class LayerApplier implements TarHandler {
   #dirTimes = new Map<string, Timestamp>();
   #file: { fd: number; parentFd: number; name: string; header: TarHeader; canon: string } | undefined;
   #warned = new Set<string>();
+  readonly #umask = readUmask();
 
   constructor(rootFd: number, opts: ApplierOptions) {
     this.resolver = new RootResolver(rootFd);
@@ -85,7 +95,8 @@ export class LayerApplier implements TarHandler {
     this.#file = undefined;
     try {
       this.#ownAndXattrs(header, f.parentFd, f.name, f.fd);
-      fchmodSync(f.fd, header.mode);
+      // The create mode already holds the bits unless the umask removed some or special bits are set.
+      if ((header.mode & 0o7000) !== 0 || (header.mode & this.#umask) !== 0) fchmodSync(f.fd, header.mode);
       this.#times(f.parentFd, f.name, header.mtime);
     } finally {
       closeSync(f.fd);
@@ -201,6 +212,7 @@ export class LayerApplier implements TarHandler {
     const parent = this.parentOf(ev.path, h.name);
     const name = ev.path[ev.path.length - 1]!;
     const key = pathKey([...parent.canon, name]);
+    if (h.type === 'file' && this.#createFile(h, parent.fd, name, key)) return;
     const existing = kindAt(parent.fd, name);
     const wasWhiteout = this.whiteoutDevices.delete(key);
     if (existing !== null && !(existing === 'dir' && h.type === 'dir')) {
@@ -214,11 +226,10 @@ export class LayerApplier implements TarHandler {
       case 'dir':
         this.#dir(h, pfd, name, key, existing === 'dir', wasWhiteout);
         return;
-      case 'file': {
-        const fd = openatSync(pfd, name, O.WRONLY | O.CREAT | O.EXCL | O.NOFOLLOW | O.CLOEXEC, 0o600);
-        this.#file = { fd, parentFd: pfd, name, header: h, canon: key };
+      case 'file':
+        if (!this.#createFile(h, pfd, name, key))
+          throw new LayerIoError(h.name, 'creating', new Error('EEXIST after unlink'));
         return;
-      }
       case 'symlink':
         symlinkatSync(h.linkname, pfd, name);
         this.#ownAndXattrs(h, pfd, name, -1);
@@ -247,6 +258,20 @@ export class LayerApplier implements TarHandler {
       default:
         this.#node(h, pfd, name);
     }
+  }
+
+  /** The common case in one syscall: nothing is in the way. False when something is (EEXIST). */
+  #createFile(h: TarHeader, pfd: number, name: string, key: string): boolean {
+    let fd: number;
+    try {
+      fd = openatSync(pfd, name, O.WRONLY | O.CREAT | O.EXCL | O.NOFOLLOW | O.CLOEXEC, h.mode & 0o777);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST') return false;
+      throw e;
+    }
+    this.markWritten(key);
+    this.#file = { fd, parentFd: pfd, name, header: h, canon: key };
+    return true;
   }
 
   #linkTarget(h: TarHeader): { dir: ResolvedDir; name: string } {
