@@ -2,7 +2,7 @@
 // No network: it uses the Node headers already on the machine (Debian's nodejs ships
 // them under /usr/include/node) unless npm_config_nodedir says otherwise.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,13 +23,27 @@ function nodeGyp() {
   throw new Error('@ctrkit/sys: node-gyp not found; install npm (it bundles node-gyp) or `npm i -g node-gyp`');
 }
 
-const args = [nodeGyp(), 'rebuild'];
+const nodedirArgs = [];
 const nodedir = process.env.npm_config_nodedir;
-if (nodedir) args.push(`--nodedir=${nodedir}`);
-else if (existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr');
+if (nodedir) nodedirArgs.push(`--nodedir=${nodedir}`);
+else if (existsSync('/usr/include/node/node_api.h')) nodedirArgs.push('--nodedir=/usr');
 
-const result = spawnSync(process.execPath, args, { cwd: pkgDir, stdio: 'inherit' });
-if (result.status !== 0) {
-  console.error('@ctrkit/sys: building the native addon failed (needs g++, make and python3)');
-  process.exit(result.status ?? 1);
+function gyp(...args) {
+  const result = spawnSync(process.execPath, [nodeGyp(), ...args, ...nodedirArgs], { cwd: pkgDir, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('@ctrkit/sys: building the native addon failed (needs g++, make and python3)');
+    process.exit(result.status ?? 1);
+  }
+}
+
+// Incremental: npm reruns this install script for the workspace on every `npm install`
+// in the monorepo, and a clean rebuild would delete build/ under running tests. make only
+// relinks what changed, and replaces the .node file in one step.
+// CTRKIT_SYS_REBUILD=1 forces a clean rebuild.
+const makefile = join(pkgDir, 'build', 'Makefile');
+const stale = () => statSync(join(pkgDir, 'binding.gyp')).mtimeMs > statSync(makefile).mtimeMs;
+if (process.env.CTRKIT_SYS_REBUILD === '1') gyp('rebuild');
+else {
+  if (!existsSync(makefile) || stale()) gyp('configure');
+  gyp('build');
 }
