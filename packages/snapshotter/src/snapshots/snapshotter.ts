@@ -119,7 +119,11 @@ export class Snapshotter {
     return this.#driver.mounts({ id: rec.id, kind: rec.kind, parents: chain(doc, rec.parent), layout: this.#layout });
   }
 
-  /** Turns the Active snapshot `key` into the Committed snapshot `name` (e.g. a chainID). */
+  /**
+   * Turns the Active snapshot `key` into the Committed snapshot `name` (e.g. a chainID),
+   * keeping its id and parent. Like containerd, the committed snapshot gets the labels in
+   * `opts`, not the Active one's.
+   */
   async commit(name: string, key: string, opts: CommitOptions = {}): Promise<void> {
     this.#open();
     checkKey(name, 'name');
@@ -140,7 +144,8 @@ export class Snapshotter {
       if (doc.snapshots[name]) throw exists(name);
       const now = new Date().toISOString();
       delete doc.snapshots[key];
-      doc.snapshots[name] = { ...rec, kind: 'Committed', labels: { ...rec.labels, ...labels }, updated: now };
+      // As containerd's CommitActive: the committed snapshot carries the labels given here.
+      doc.snapshots[name] = { ...rec, kind: 'Committed', labels, updated: now };
     });
   }
 

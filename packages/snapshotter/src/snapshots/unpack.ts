@@ -153,8 +153,6 @@ async function extractOnce(layer: LayerJob, opts: UnpackOptions, index: number, 
       await sn.remove(key).catch(() => {});
       throw err;
     }
-    // The extract key's owner label moved to the committed snapshot; drop it there.
-    await sn.update(layer.chainId, { labels: {} }, [`labels.${OWNER_LABEL}`]);
     opts.onProgress?.({ phase: 'commit', done: index + 1, total, chainId: layer.chainId });
     return true;
   }

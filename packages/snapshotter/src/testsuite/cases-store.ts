@@ -24,6 +24,12 @@ export const storeCases: readonly ConformanceCase[] = [
       assert.equal(info.name, 'committed');
       assert.equal(info.parent, undefined);
       await rejectsWith(() => sn.stat('committed-active'), 'ERR_SNAPSHOT_NOT_FOUND');
+      // The committed snapshot carries the labels given to commit (containerd's CommitActive).
+      await sn.prepare('labelled-active', 'committed', { labels: { during: 'prepare' } });
+      await sn.commit('labelled', 'labelled-active', { labels: { after: 'commit' } });
+      const labelled = await sn.stat('labelled');
+      assert.deepEqual(labelled.labels, { after: 'commit' });
+      assert.equal(labelled.parent, 'committed');
     },
   },
   {
