@@ -37,14 +37,15 @@ export class Addresses {
   /** Equivalent to: `ip addr show [dev X]`. */
   async list(opts: AddressListOptions = {}): Promise<Address[]> {
     const family = opts.family === 'inet' ? AF.INET : opts.family === 'inet6' ? AF.INET6 : AF.UNSPEC;
-    const index = opts.dev === undefined ? undefined : await this.links.index(opts.dev);
+    const index =
+      opts.dev === undefined ? undefined : typeof opts.dev === 'number' ? opts.dev : await this.links.index(opts.dev);
     const { messages } = await this.conn.dump(encodeAddressDump(family), { operation: 'ip addr show' });
     return messages.map((m) => toAddress(decodeAddress(m))).filter((a) => index === undefined || a.index === index);
   }
 
   /** Equivalent to: `ip addr add ADDRESS [peer P] dev X` (EEXIST when already assigned). */
   async add(opts: AddressOptions): Promise<void> {
-    const index = await this.links.index(opts.dev);
+    const index = typeof opts.dev === 'number' ? opts.dev : await this.links.index(opts.dev);
     await this.conn.request(encodeAddressAdd({ ...opts, index }), {
       operation: `ip addr add ${opts.address} dev ${opts.dev}`,
     });
@@ -52,7 +53,7 @@ export class Addresses {
 
   /** Equivalent to: `ip addr replace ADDRESS dev X` (idempotent). */
   async replace(opts: AddressOptions): Promise<void> {
-    const index = await this.links.index(opts.dev);
+    const index = typeof opts.dev === 'number' ? opts.dev : await this.links.index(opts.dev);
     await this.conn.request(encodeAddressReplace({ ...opts, index }), {
       operation: `ip addr replace ${opts.address} dev ${opts.dev}`,
     });
@@ -60,7 +61,7 @@ export class Addresses {
 
   /** Equivalent to: `ip addr del ADDRESS dev X`. */
   async del(opts: AddressOptions): Promise<void> {
-    const index = await this.links.index(opts.dev);
+    const index = typeof opts.dev === 'number' ? opts.dev : await this.links.index(opts.dev);
     await this.conn.request(encodeAddressDel({ ...opts, index }), {
       operation: `ip addr del ${opts.address} dev ${opts.dev}`,
     });

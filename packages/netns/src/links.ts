@@ -107,8 +107,14 @@ export class Links {
   async add(opts: LinkAddOptions): Promise<void> {
     const req: LinkAddRequest = {
       ...opts,
-      master: opts.master === undefined ? undefined : await this.index(opts.master),
-      link: opts.link === undefined ? undefined : await this.index(opts.link),
+      master:
+        opts.master === undefined
+          ? undefined
+          : typeof opts.master === 'number'
+            ? opts.master
+            : await this.index(opts.master),
+      link:
+        opts.link === undefined ? undefined : typeof opts.link === 'number' ? opts.link : await this.index(opts.link),
       netns: opts.netns === undefined ? undefined : target(opts.netns),
       peer: opts.peer && { ...opts.peer, netns: opts.peer.netns === undefined ? undefined : target(opts.peer.netns) },
     };
@@ -118,8 +124,15 @@ export class Links {
 
   /** Equivalent to: `ip link set dev X [up|down] [mtu N] [master B|nomaster] [netns N] [name NEW] [address MAC]`. */
   async set(ref: LinkRef, opts: LinkSetOptions): Promise<void> {
-    const index = await this.index(ref);
-    const master = opts.master === undefined ? undefined : opts.master === null ? 0 : await this.index(opts.master);
+    const index = typeof ref === 'number' ? ref : await this.index(ref);
+    const master =
+      opts.master === undefined
+        ? undefined
+        : opts.master === null
+          ? 0
+          : typeof opts.master === 'number'
+            ? opts.master
+            : await this.index(opts.master);
     const msg = encodeLinkSet({
       index,
       up: opts.up,
@@ -137,7 +150,7 @@ export class Links {
 
   /** Equivalent to: `ip link del X`. Deleting one end of a veth removes both. */
   async del(ref: LinkRef): Promise<void> {
-    const index = await this.index(ref);
+    const index = typeof ref === 'number' ? ref : await this.index(ref);
     await this.conn.request(encodeLinkDel(index), { operation: `ip link del ${ref}` });
   }
 
@@ -146,7 +159,7 @@ export class Links {
    * IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF: no /proc, no setns.
    */
   async setInetConf(ref: LinkRef, conf: InetConf): Promise<void> {
-    const index = await this.index(ref);
+    const index = typeof ref === 'number' ? ref : await this.index(ref);
     const words = Object.entries(conf)
       .map(([k, v]) => `net.ipv4.conf.${ref}.${k}=${Number(v)}`)
       .join(' ');

@@ -22,14 +22,15 @@ export class Neighbours {
   /** Equivalent to: `ip neigh show [dev X]`. */
   async list(opts: { dev?: LinkRef; family?: 'inet' | 'inet6' } = {}): Promise<Neighbour[]> {
     const family = opts.family === 'inet' ? AF.INET : opts.family === 'inet6' ? AF.INET6 : AF.UNSPEC;
-    const index = opts.dev === undefined ? undefined : await this.links.index(opts.dev);
+    const index =
+      opts.dev === undefined ? undefined : typeof opts.dev === 'number' ? opts.dev : await this.links.index(opts.dev);
     const { messages } = await this.conn.dump(encodeNeighbourDump(family), { operation: 'ip neigh show' });
     return messages.map((m) => toNeighbour(decodeNeighbour(m))).filter((n) => index === undefined || n.index === index);
   }
 
   /** Equivalent to: `ip neigh add ADDRESS lladdr MAC dev X nud STATE`. */
   async add(opts: NeighbourOptions): Promise<void> {
-    const index = await this.links.index(opts.dev);
+    const index = typeof opts.dev === 'number' ? opts.dev : await this.links.index(opts.dev);
     await this.conn.request(encodeNeighbourAdd({ ...opts, index }), {
       operation: `ip neigh add ${opts.address} lladdr ${opts.lladdr ?? '-'} dev ${opts.dev}`,
     });
@@ -37,7 +38,7 @@ export class Neighbours {
 
   /** Equivalent to: `ip neigh del ADDRESS dev X`. */
   async del(opts: NeighbourOptions): Promise<void> {
-    const index = await this.links.index(opts.dev);
+    const index = typeof opts.dev === 'number' ? opts.dev : await this.links.index(opts.dev);
     await this.conn.request(encodeNeighbourDel({ ...opts, index }), {
       operation: `ip neigh del ${opts.address} dev ${opts.dev}`,
     });

@@ -52,9 +52,19 @@ export class Routes {
     private readonly links: Links,
   ) {}
 
-  private async request(opts: RouteOptions): Promise<RouteRequest> {
+  // Numeric devs need no lookup, so the message is sent synchronously in call order
+  // (topologies pipeline several requests on one socket).
+  private request(opts: RouteOptions): RouteRequest | Promise<RouteRequest> {
     const { dev, ...rest } = opts;
-    return { ...rest, oif: dev === undefined ? undefined : await this.links.index(dev) };
+    if (dev === undefined || typeof dev === 'number') return { ...rest, oif: dev };
+    return this.links.index(dev).then((oif) => ({ ...rest, oif }));
+  }
+
+  private async send(verb: 'add' | 'replace' | 'del', opts: RouteOptions): Promise<void> {
+    const encode = verb === 'add' ? encodeRouteAdd : verb === 'replace' ? encodeRouteReplace : encodeRouteDel;
+    const req = this.request(opts);
+    const msg = encode(req instanceof Promise ? await req : req);
+    await this.conn.request(msg, { operation: describe(verb, opts) });
   }
 
   /** Equivalent to: `ip route show [table T] [dev X]`. */
@@ -70,17 +80,17 @@ export class Routes {
 
   /** Equivalent to: `ip route add ...` (EEXIST when the route exists). */
   async add(opts: RouteOptions): Promise<void> {
-    await this.conn.request(encodeRouteAdd(await this.request(opts)), { operation: describe('add', opts) });
+    await this.send('add', opts);
   }
 
   /** Equivalent to: `ip route replace ...` (idempotent; what Calico's felix always uses). */
   async replace(opts: RouteOptions): Promise<void> {
-    await this.conn.request(encodeRouteReplace(await this.request(opts)), { operation: describe('replace', opts) });
+    await this.send('replace', opts);
   }
 
   /** Equivalent to: `ip route del ...` (ESRCH when no route matches). */
   async del(opts: RouteOptions): Promise<void> {
-    await this.conn.request(encodeRouteDel(await this.request(opts)), { operation: describe('del', opts) });
+    await this.send('del', opts);
   }
 
   /** Equivalent to: `ip route get ADDRESS`: the route the kernel would use. ENETUNREACH when none. */

@@ -25,7 +25,11 @@ function cni(host: FakeHost, env: Record<string, string>, stdin: string): Promis
     const child = execFile(
       'nsenter',
       [`--net=${host.ns.path}`, process.execPath, '--conditions=@ctrkit/source', '--import', 'tsx', main],
-      { cwd: pkgDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } },
+      {
+        cwd: pkgDir,
+        // A runtime passes only PATH and CNI_*; CTRKIT_SYS_ADDON is kept so a relocated addon is found.
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...pick('CTRKIT_SYS_ADDON'), ...env },
+      },
       (err, stdout) => {
         const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
         resolve({ code, stdout, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : undefined });
@@ -33,6 +37,11 @@ function cni(host: FakeHost, env: Record<string, string>, stdin: string): Promis
     );
     child.stdin?.end(stdin);
   });
+}
+
+function pick(name: string): Record<string, string> {
+  const v = process.env[name];
+  return v === undefined ? {} : { [name]: v };
 }
 
 function expectResultShape(r: Record<string, unknown>, sandbox: string): void {

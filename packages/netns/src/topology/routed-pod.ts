@@ -83,9 +83,11 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
   const podAddr = opts.podIp.split('/')[0] ?? opts.podIp;
   const conns = new Connections();
   const run = new StepRunner(opts.onStep, opts.signal);
+  // The pod's socket opens (on a native thread) while the host checks and creates.
+  const podConn = conns.get(opts.pod, opts.podNs);
+  podConn.catch(() => {});
   try {
     const host = await conns.get(opts.host, opts.hostNs);
-    const pod = await conns.get(opts.pod, opts.podNs);
     const podNs = await conns.netns(opts.podNs);
     try {
       await run.step('preflight', async () => {
@@ -116,28 +118,38 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
           }),
         () => host.links.del(hostIfName),
       );
-      await run.step('host-inet-conf', () =>
-        host.links.setInetConf(hostIfName, { proxy_arp: 1, forwarding: 1, route_localnet: 1 }),
-      );
-      await run.step('host-proxy-delay', () => host.links.setNeighConf(hostIfName, { proxy_delay: 0 }));
-      await run.step('host-up', () => host.links.set(hostIfName, { up: true }));
-      await run.step('host-route', () => host.routes.add({ dst: `${podAddr}/32`, dev: hostIfName, scope: 'link' }));
-      const lo = await pod.links.get('lo');
-      await run.step(
-        'pod-lo-up',
-        () => pod.links.set(lo.index, { up: true }),
-        async () => {
-          if (!lo.up) await pod.links.set(lo.index, { up: false });
+      const pod = await podConn;
+      // Resolve the indexes once; from here on every request is sent without a lookup.
+      const [h, p, lo] = await Promise.all([host.links.get(hostIfName), pod.links.get(podIfName), pod.links.get('lo')]);
+      // The host side and the pod side are independent: both chains run at once, each
+      // pipelined on its own socket in the order the kernel needs.
+      const hostChain = run.pipeline([
+        {
+          name: 'host-inet-conf',
+          fn: () => host.links.setInetConf(h.index, { proxy_arp: 1, forwarding: 1, route_localnet: 1 }),
         },
-      );
-      await run.step('pod-up', () => pod.links.set(podIfName, { up: true }));
-      await run.step('pod-address', () => pod.addresses.add({ dev: podIfName, address: `${podAddr}/32` }));
-      // Order matters: the default route via the gateway is ENETUNREACH until this exists.
-      await run.step('pod-gateway-route', () =>
-        pod.routes.add({ dst: `${gateway}/32`, dev: podIfName, scope: 'link' }),
-      );
-      await run.step('pod-default-route', () => pod.routes.add({ dst: 'default', gateway, dev: podIfName }));
-      const [h, p] = await Promise.all([host.links.get(hostIfName), pod.links.get(podIfName)]);
+        { name: 'host-proxy-delay', fn: () => host.links.setNeighConf(hostIfName, { proxy_delay: 0 }) },
+        { name: 'host-up', fn: () => host.links.set(h.index, { up: true }) },
+        // After link-up, or the kernel answers ENETDOWN.
+        { name: 'host-route', fn: () => host.routes.add({ dst: `${podAddr}/32`, dev: h.index, scope: 'link' }) },
+      ]);
+      const podChain = run.pipeline([
+        {
+          name: 'pod-lo-up',
+          fn: () => pod.links.set(lo.index, { up: true }),
+          undo: async () => {
+            if (!lo.up) await pod.links.set(lo.index, { up: false });
+          },
+        },
+        { name: 'pod-up', fn: () => pod.links.set(p.index, { up: true }) },
+        { name: 'pod-address', fn: () => pod.addresses.add({ dev: p.index, address: `${podAddr}/32` }) },
+        // Order matters: the default route via the gateway is ENETUNREACH until this exists.
+        { name: 'pod-gateway-route', fn: () => pod.routes.add({ dst: `${gateway}/32`, dev: p.index, scope: 'link' }) },
+        { name: 'pod-default-route', fn: () => pod.routes.add({ dst: 'default', gateway, dev: p.index }) },
+      ]);
+      const [hr, pr] = await Promise.allSettled([hostChain, podChain]);
+      if (hr.status === 'rejected') throw hr.reason;
+      if (pr.status === 'rejected') throw pr.reason;
       return describePod({
         hostIfName,
         hostIfIndex: h.index,
@@ -152,6 +164,7 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
       return await run.rollback(err);
     }
   } finally {
+    await podConn.catch(() => {});
     conns.close();
   }
 }

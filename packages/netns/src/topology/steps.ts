@@ -24,6 +24,37 @@ export class StepRunner {
     return result;
   }
 
+  /**
+   * Runs steps without waiting for each answer: every `fn` must send its request
+   * synchronously (numeric ifindexes, no lookups), so the kernel, which handles one
+   * socket's messages in order, sees them in this order. Resolves once all have answered;
+   * rejects with the first failure (in step order) after registering the undos of the rest.
+   */
+  async pipeline(steps: readonly PipelinedStep[]): Promise<void> {
+    const launched: { step: PipelinedStep; done: Promise<unknown> }[] = [];
+    let stopped: unknown;
+    let aborted = false;
+    for (const step of steps) {
+      try {
+        this.signal?.throwIfAborted();
+        await this.hook?.(step.name);
+      } catch (err) {
+        stopped = err;
+        aborted = true;
+        break;
+      }
+      launched.push({ step, done: step.fn() });
+    }
+    const results = await Promise.allSettled(launched.map((l) => l.done));
+    results.forEach((r, i) => {
+      const undo = launched[i]?.step.undo;
+      if (r.status === 'fulfilled' && undo) this.undo.push({ step: launched[i]!.step.name, fn: undo });
+    });
+    if (aborted) throw stopped;
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
   /** Undoes every completed step, newest first. Errors of ENODEV/ESRCH (already gone) are ignored. */
   async rollback(cause: unknown): Promise<never> {
     const failures: unknown[] = [];
@@ -42,6 +73,12 @@ export class StepRunner {
     }
     throw cause;
   }
+}
+
+export interface PipelinedStep {
+  readonly name: string;
+  readonly fn: () => Promise<unknown>;
+  readonly undo?: () => Promise<void>;
 }
 
 export function isGone(err: unknown): boolean {
