@@ -10,9 +10,12 @@ export {
 export { drive, drives } from './drives.js';
 export { DiskperfError, type DiskperfErrorCode, diskperfErrorCodes, isDiskperfError } from './errors.js';
 export { type FioOptions, type FioResult, parseFioOutput, runFio } from './fio.js';
+export { type DriveFit, type FitInput, fitDrive } from './fit-drive.js';
 export { type Geometry, geometryOf, ostepGeometry } from './geometry.js';
 export type { BlockDeviceInfo } from './internal/block-device.js';
 export { type IostatStats, iostatFromSamples } from './iostat.js';
+export { type PlotData, type PlotKind, plotSvg, type SvgOptions } from './plot-svg.js';
+export { plotText, type TextPlotOptions } from './plot-text.js';
 export { fioPercentiles, type ProbeOptions, type ProbeResult, probe } from './probe.js';
 export { prepareProbeFile } from './probe-file.js';
 export { type MG1Input, md1, mg1, mm1, type QueueInput, type QueueResult } from './queueing.js';

@@ -6,7 +6,7 @@
 // back on the calling thread (like fio's psync). Above 1, `depth` worker threads each
 // read synchronously (fio's psync with numjobs = depth): Node has no asynchronous
 // direct-I/O engine like libaio or io_uring, so depth is a thread count, not an iodepth.
-import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { checkInteger, DiskperfError } from './errors.js';
 import { loadAligned } from './internal/aligned.js';
