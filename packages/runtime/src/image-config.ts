@@ -2,21 +2,21 @@
 // from. Accepts what @ctrkit/oci-image parses, or a plain object with the same fields.
 
 export interface ImageRuntimeConfig {
-  User?: string;
-  Env?: string[];
-  Entrypoint?: string[] | null;
-  Cmd?: string[] | null;
-  WorkingDir?: string;
+  readonly User?: string;
+  readonly Env?: readonly string[];
+  readonly Entrypoint?: readonly string[] | null;
+  readonly Cmd?: readonly string[] | null;
+  readonly WorkingDir?: string;
   /** Docker's legacy config field; OCI configs leave it out. */
-  Hostname?: string;
-  Labels?: Record<string, string>;
-  StopSignal?: string;
-  ExposedPorts?: Record<string, object>;
-  Volumes?: Record<string, object>;
+  readonly Hostname?: string;
+  readonly Labels?: Readonly<Record<string, string>>;
+  readonly StopSignal?: string;
+  readonly ExposedPorts?: Readonly<Record<string, object>>;
+  readonly Volumes?: Readonly<Record<string, object>>;
 }
 
 export interface ImageConfig {
-  architecture?: string;
-  os?: string;
-  config?: ImageRuntimeConfig;
+  readonly architecture?: string;
+  readonly os?: string;
+  readonly config?: ImageRuntimeConfig;
 }
