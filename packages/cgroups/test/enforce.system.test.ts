@@ -20,33 +20,59 @@ describe.runIf(gate.ok)('limits are enforced (real kernel, v1)', () => {
     expect(leftovers(parent)).toEqual([]);
   });
 
-  it('a process over memory.limit_in_bytes is OOM-killed and the oom events arrive', async () => {
-    const cg = await Cgroup.create(`${parent}/oom`, { resources: { memory: { limit: 32 << 20, swap: 32 << 20 } } });
-    const ac = new AbortController();
-    const seen: CgroupEvent[] = [];
-    const watching = (async () => {
-      try {
-        for await (const ev of cg.events({ signal: ac.signal, pollMs: 20 })) {
-          seen.push(ev);
-          if (ev.type === 'oom_kill') return;
+  // The eventfd source registers through cgroup.event_control (the @ctrkit/sys binding).
+  it.each(['poll', 'eventfd'] as const)(
+    'a process over memory.limit_in_bytes is OOM-killed and the oom events arrive (%s)',
+    async (oomSource) => {
+      const cg = await Cgroup.create(`${parent}/oom-${oomSource}`, {
+        resources: { memory: { limit: 32 << 20, swap: 32 << 20 } },
+      });
+      const ac = new AbortController();
+      const seen: CgroupEvent[] = [];
+      const watching = (async () => {
+        try {
+          // A 60 s poll interval proves the eventfd delivers the OOM, not polling.
+          for await (const ev of cg.events({
+            signal: ac.signal,
+            pollMs: oomSource === 'poll' ? 20 : 60_000,
+            oomSource,
+          })) {
+            seen.push(ev);
+            if (ev.type === 'oom_kill') return;
+          }
+        } catch (err) {
+          if (!ac.signal.aborted) throw err;
         }
-      } catch (err) {
-        if (!ac.signal.aborted) throw err;
-      }
+      })();
+      // Allocate and touch 8 MiB chunks until the kernel kills us.
+      const h = hold(`exec ${process.execPath} -e "const a=[];for(;;)a.push(Buffer.alloc(8<<20,1))"`);
+      kids.push(h);
+      await cg.addProcess(h.pid);
+      h.release();
+      const exit = await h.exited;
+      expect(exit.signal).toBe('SIGKILL');
+      const timer = setTimeout(() => ac.abort(), 5000);
+      await watching;
+      clearTimeout(timer);
+      expect(seen).toContainEqual({ type: 'oom_kill', count: 1 });
+      expect(seen.some((e) => e.type === 'oom')).toBe(true);
+      expect((await cg.stats()).memory?.oomKills).toBe(1);
+    },
+  );
+
+  it('the eventfd source ends the iteration when the cgroup is removed', async () => {
+    const cg = await Cgroup.create(`${parent}/gone`, { mode: 'legacy' });
+    const it = cg.events({ oomSource: 'eventfd', pollMs: 60_000 });
+    const ended = (async () => {
+      const seen: CgroupEvent[] = [];
+      for await (const ev of it) seen.push(ev);
+      return seen;
     })();
-    // Allocate and touch 8 MiB chunks until the kernel kills us.
-    const h = hold(`exec ${process.execPath} -e "const a=[];for(;;)a.push(Buffer.alloc(8<<20,1))"`);
-    kids.push(h);
-    await cg.addProcess(h.pid);
-    h.release();
-    const exit = await h.exited;
-    expect(exit.signal).toBe('SIGKILL');
-    const timer = setTimeout(() => ac.abort(), 5000);
-    await watching;
-    clearTimeout(timer);
-    expect(seen).toContainEqual({ type: 'oom_kill', count: 1 });
-    expect(seen.some((e) => e.type === 'oom')).toBe(true);
-    expect((await cg.stats()).memory?.oomKills).toBe(1);
+    await sleepMs(50);
+    await cg.delete();
+    const seen = await Promise.race([ended, sleepMs(5000).then(() => 'timeout' as const)]);
+    expect(seen).not.toBe('timeout');
+    expect(seen).not.toContainEqual(expect.objectContaining({ type: 'oom_kill' }));
   });
 
   it('a fork bomb stops at pids.max', async () => {

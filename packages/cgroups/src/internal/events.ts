@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseFlatKeyed, parseIdList } from '../parse.js';
 import type { CgroupEvent, CgroupEventType } from '../types.js';
 import { readOptional } from './fsio.js';
+import { type OomWatch, watchOomV1 } from './oom-v1.js';
 import { type Placement, serve } from './placement.js';
 import { subscribe } from './watch-hub.js';
 
@@ -17,12 +18,18 @@ export interface EventsOptions {
   readonly untilEmpty?: boolean;
   /** Poll interval for the v1 sources that have no notifications, in ms. @default 100 */
   readonly pollMs?: number;
+  /**
+   * v1 OOM source: an eventfd on cgroup.event_control (needs the @ctrkit/sys addon),
+   * polling memory.oom_control, or `auto` (eventfd when the addon loads, else polling).
+   * @default 'auto'
+   */
+  readonly oomSource?: 'auto' | 'eventfd' | 'poll';
 }
 
 const V2_MEMORY_KEYS: readonly CgroupEventType[] = ['oom', 'oom_kill', 'max', 'high'];
 
 export async function* watchEvents(p: Placement, opts: EventsOptions = {}): AsyncGenerator<CgroupEvent> {
-  const { signal, untilEmpty = false, pollMs = 100 } = opts;
+  const { signal, untilEmpty = false, pollMs = 100, oomSource = 'auto' } = opts;
   signal?.throwIfAborted();
   const queue: CgroupEvent[] = [];
   let gone = false;
@@ -83,19 +90,39 @@ export async function* watchEvents(p: Placement, opts: EventsOptions = {}): Asyn
     const file = join(mem.dir, 'memory.oom_control');
     let last = parseFlatKeyed(readOptional(file) ?? '');
     let ooms = 0;
-    polls.push(() => {
+    // Returns false when the cgroup is gone.
+    const check = (notified: boolean): boolean => {
       const text = readOptional(file);
       if (text === undefined) {
         gone = true;
-        return;
+        return false;
       }
       const now = parseFlatKeyed(text);
       const kills = now.oom_kill ?? 0;
       const rising = (now.under_oom ?? 0) === 1 && (last.under_oom ?? 0) === 0;
-      if (kills > (last.oom_kill ?? 0) || rising) push('oom', ++ooms);
+      if (notified || kills > (last.oom_kill ?? 0) || rising) push('oom', ++ooms);
       if (kills !== (last.oom_kill ?? 0)) push('oom_kill', kills);
       last = now;
-    });
+      return true;
+    };
+    const oom = oomSource === 'poll' ? undefined : tryEventfd(mem.dir, oomSource === 'eventfd');
+    if (oom) {
+      cleanups.push(() => oom.close());
+      void (async () => {
+        while (await oom.next()) {
+          check(true);
+          // The kill may be counted just after the notification: look again shortly.
+          for (const ms of [10, 100]) {
+            await new Promise((r) => setTimeout(r, ms));
+            if (!check(false)) break;
+          }
+        }
+        gone = true;
+        notify();
+      })();
+    } else {
+      polls.push(() => void check(false));
+    }
   }
   if (!p.v2) {
     polls.push(() => {
@@ -131,6 +158,15 @@ export async function* watchEvents(p: Placement, opts: EventsOptions = {}): Asyn
     }
   } finally {
     for (const c of cleanups) c();
+  }
+}
+
+function tryEventfd(dir: string, required: boolean): OomWatch | undefined {
+  try {
+    return watchOomV1(dir);
+  } catch (err) {
+    if (required) throw err;
+    return undefined;
   }
 }
 
