@@ -15,15 +15,16 @@ struct AddonData {
   Napi::FunctionReference error_class;  // set by the JS loader: native errors are SyscallError
 };
 
+constexpr size_t kMaxArgs = 8;  // the most any op takes (utimensat: 7)
+
 Args ParseArgs(const Napi::CallbackInfo& info, size_t from) {
   Args args;
   args.reserve(info.Length());
   for (size_t i = from; i < info.Length(); i++) {
     Arg a;
     Napi::Value v = info[i];
-    if (v.IsNull() || v.IsUndefined()) {
-      a.null = true;
-    } else if (v.IsString()) {
+    a.null = v.IsNull() || v.IsUndefined();
+    if (v.IsString()) {
       a.str = v.As<Napi::String>().Utf8Value();
     } else if (v.IsNumber()) {
       a.num = v.As<Napi::Number>().Int64Value();
@@ -39,6 +40,9 @@ Args ParseArgs(const Napi::CallbackInfo& info, size_t from) {
     }
     args.push_back(std::move(a));
   }
+  // Ops index their arguments directly; pad with nulls so a short call from raw JS reads
+  // zeros instead of out of bounds (the TS layer always passes every argument).
+  if (args.size() < kMaxArgs) args.resize(kMaxArgs);
   return args;
 }
 

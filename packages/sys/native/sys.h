@@ -18,7 +18,7 @@ namespace ctrkit {
 
 // One JS argument, converted on the main thread so that Execute() never touches JS.
 struct Arg {
-  bool null = false;
+  bool null = true;  // stays true for null/undefined and for padding past the last argument
   int64_t num = 0;
   std::string str;
   std::vector<uint8_t> bytes;
