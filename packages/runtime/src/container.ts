@@ -4,22 +4,27 @@
 // signal), so the status is exact without polling `runc state` and without another
 // process to start; Node cannot be a subreaper itself. OOM kills come from the memory
 // cgroup's oom_kill counter, read before the cgroup is removed (`run --keep`).
+// Terminal containers cannot use a foreground runc (it refuses a console socket unless
+// detached), so they get a small Node supervisor that is a subreaper (supervisor.ts).
 import { rm, writeFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { Bundle } from './bundle.js';
-import { RuncError, type RuntimeError } from './errors.js';
+import { InvalidSpecError, RuncError, RuntimeError } from './errors.js';
 import { type CgroupPlan, planCgroupCleanup, removeCgroupLeftovers } from './internal/cgroup-leftovers.js';
 import { waitForPidFile } from './internal/pid-file.js';
+import { decodeWaitStatus, startSupervised } from './internal/supervisor-launch.js';
 import { oomKillCount } from './oom.js';
 import { type ExecOptions, Runc } from './runc.js';
 import { checkId } from './runc-args.js';
 import type { RuncProcess } from './runc-process.js';
 import type { RuncEvent, RuncStats } from './runc-types.js';
-import { decodeExitStatus } from './signals.js';
+import { decodeExitStatus, signalName } from './signals.js';
 import type { Process, Resources, Spec } from './spec-types.js';
+import { Terminal } from './terminal.js';
 
-export type ContainerStdio = 'pipe' | 'inherit' | 'ignore';
+/** Pipes, the caller's stdio, /dev/null, or a pty (the spec must have `process.terminal: true`). */
+export type ContainerStdio = 'pipe' | 'inherit' | 'ignore' | { readonly terminal: true };
 
 export interface ContainerRunOptions {
   readonly id: string;
@@ -58,23 +63,28 @@ export class Container {
   #exit: ExitResult | undefined;
   #deleted = false;
 
+  readonly #terminal: Terminal | undefined;
+
   private constructor(p: {
     id: string;
     bundle: Bundle;
     runtime: Runc;
     pid: number;
-    proc: RuncProcess;
+    stdio: { stdin: Writable | null; stdout: Readable | null; stderr: Readable | null };
+    runtimePid: number | undefined;
     done: Promise<ExitResult>;
     ownsBundle: boolean;
+    terminal?: Terminal;
   }) {
     this.id = p.id;
     this.bundle = p.bundle;
     this.runtime = p.runtime;
     this.pid = p.pid;
-    this.stdin = p.proc.stdin;
-    this.stdout = p.proc.stdout;
-    this.stderr = p.proc.stderr;
-    this.runtimePid = p.proc.pid;
+    this.stdin = p.stdio.stdin;
+    this.stdout = p.stdio.stdout;
+    this.stderr = p.stdio.stderr;
+    this.runtimePid = p.runtimePid;
+    this.#terminal = p.terminal;
     this.#ownsBundle = p.ownsBundle;
     this.#done = p.done.then((r) => {
       this.#exit = r;
@@ -108,6 +118,9 @@ export class Container {
     await rm(pidFile, { force: true });
     await rm(runtime.logPath(id), { force: true });
     const stdio = opts.stdio ?? 'pipe';
+    if (typeof stdio === 'object') {
+      return Container.#runTerminal({ id, bundle, runtime, ownsBundle, plan, keep: true, pidFile, cgroupsPath });
+    }
     const proc = runtime.run(id, { bundle: bundle.dir, pidFile, keep, stdio: [stdio, stdio, stdio] });
     const pidWait = waitForPidFile(pidFile);
     // Persisted so reconcile() can remove the parents after a crash of this process.
@@ -150,7 +163,86 @@ export class Container {
         await cleanup(runtime, id, plan, keep || e.status === null);
       }
     });
-    return new Container({ id, bundle, runtime, pid, proc, done, ownsBundle });
+    return new Container({
+      id,
+      bundle,
+      runtime,
+      pid,
+      stdio: { stdin: proc.stdin, stdout: proc.stdout, stderr: proc.stderr },
+      runtimePid: proc.pid,
+      done,
+      ownsBundle,
+    });
+  }
+
+  // Terminal containers: a detached runc under a subreaper supervisor (supervisor.ts),
+  // because runc only hands out the pty master when it detaches.
+  static async #runTerminal(p: {
+    id: string;
+    bundle: Bundle;
+    runtime: Runc;
+    ownsBundle: boolean;
+    plan: CgroupPlan;
+    keep: boolean;
+    pidFile: string;
+    cgroupsPath: string;
+  }): Promise<Container> {
+    const { id, bundle, runtime, plan, cgroupsPath } = p;
+    if (!bundle.spec.process?.terminal) {
+      throw new InvalidSpecError(
+        'process.terminal',
+        'stdio { terminal: true } needs a spec with process.terminal: true (specFromImage(image, { terminal: true, ... }))',
+      );
+    }
+    let started: Awaited<ReturnType<typeof startSupervised>>;
+    try {
+      started = await startSupervised(runtime, id, bundle.dir, p.pidFile);
+    } catch (err) {
+      await cleanup(runtime, id, plan, true);
+      if (p.ownsBundle) await bundle.delete();
+      throw err;
+    }
+    const terminal = new Terminal(started.master, started.setWinsize);
+    const done = started.exited.then(
+      async (ws): Promise<ExitResult> => {
+        try {
+          await terminal.drainAndClose();
+          const { exitCode, signal } = decodeWaitStatus(ws);
+          const oom = ((await oomKillCount(cgroupsPath)) ?? 0) > 0;
+          return { exitCode, signal: signal === null ? null : signalName(signal), oomKilled: oom };
+        } finally {
+          await cleanup(runtime, id, plan, true);
+        }
+      },
+      async (err: unknown) => {
+        terminal.close();
+        await cleanup(runtime, id, plan, true);
+        throw err;
+      },
+    );
+    return new Container({
+      id,
+      bundle,
+      runtime,
+      pid: started.pid,
+      stdio: { stdin: terminal.input, stdout: terminal.output, stderr: null },
+      runtimePid: undefined,
+      done,
+      ownsBundle: p.ownsBundle,
+      terminal,
+    });
+  }
+
+  /** Sets the terminal's size (TIOCSWINSZ on the pty master); the process gets SIGWINCH. */
+  resize(cols: number, rows: number): void {
+    if (!this.#terminal) {
+      throw new RuntimeError(
+        'ERR_INVALID_ARGUMENT',
+        'failed-precondition',
+        `container ${this.id} has no terminal; run it with stdio: { terminal: true }`,
+      );
+    }
+    this.#terminal.resize(cols, rows);
   }
 
   /** The exit status, once the container is gone and its runtime state and cgroups are removed. */
@@ -199,6 +291,7 @@ export class Container {
     if (!this.#exit) await this.kill('SIGKILL');
     await this.#done.catch(() => {});
     this.#deleted = true;
+    this.#terminal?.close();
     if (this.#ownsBundle) await this.bundle.delete();
   }
 

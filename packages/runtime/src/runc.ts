@@ -108,7 +108,8 @@ export class Runc {
     ];
   }
 
-  private ensureRoot(): void {
+  /** Creates the state directory (mode 0700) if needed; every command does this first. */
+  ensureRoot(): void {
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
   }
 

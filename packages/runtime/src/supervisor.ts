@@ -1,0 +1,67 @@
+// The per-container supervisor for terminal containers, run as its own Node process.
+// runc refuses a console socket in the foreground, and a detached runc leaves the init
+// to whoever reaps orphans. So this process makes itself a child subreaper, runs
+// `runc run --detach --console-socket`, and becomes the init's parent: the init stays a
+// zombie (libuv only reaps its own spawned children) until we have read its exact wait
+// status from /proc/<pid>/stat, then we exit and pid 1 reaps it. Events go to stdout
+// as JSON lines: started {pid}, exited {waitStatus}, failed {status}.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { pidfdOpen, prctlSetChildSubreaper } from '@ctrkit/sys';
+
+export interface SupervisorConfig {
+  readonly binary: string;
+  /** Global flags and the full `run --detach ...` command. */
+  readonly argv: string[];
+  readonly pidFile: string;
+}
+
+function emit(event: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+/** Field 52 of /proc/<pid>/stat: the wait(2) status of an exited task (Linux >= 3.5). */
+export function waitStatusFromStat(stat: string): number {
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .trim()
+    .split(' ');
+  // fields[0] is field 3 (state); exit_code is field 52.
+  const v = Number(fields[52 - 3]);
+  if (!Number.isInteger(v)) throw new Error(`no exit_code in /proc stat line: ${stat.slice(0, 80)}`);
+  return v;
+}
+
+async function main(config: SupervisorConfig): Promise<void> {
+  prctlSetChildSubreaper(true);
+  // runc's stderr is read for the failure report only; completion is its 'exit' (runc#1721).
+  const stderr: Buffer[] = [];
+  const status = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(config.binary, config.argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (b: Buffer) => stderr.push(b));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code));
+  });
+  if (status !== 0) {
+    emit({ event: 'failed', status, stderr: Buffer.concat(stderr).toString('utf8') });
+    return;
+  }
+  const pid = Number.parseInt(readFileSync(config.pidFile, 'utf8'), 10);
+  // The init is our child now (or already our zombie): its pid cannot be reused under us.
+  const pidfd = pidfdOpen(pid);
+  emit({ event: 'started', pid });
+  await pidfd.exited;
+  const waitStatus = waitStatusFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  pidfd.close();
+  emit({ event: 'exited', waitStatus });
+}
+
+if (process.argv[2] === '--ctrkit-supervise') {
+  main(JSON.parse(process.argv[3] ?? '{}') as SupervisorConfig).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      emit({ event: 'error', message: err instanceof Error ? err.message : String(err) });
+      process.exit(1);
+    },
+  );
+}
