@@ -8,14 +8,14 @@ import { applyResources } from './internal/apply.js';
 import { createDirs, removeCreated } from './internal/create.js';
 import { type EventsOptions, watchEvents } from './internal/events.js';
 import { type FreezerState, freezeV1, freezeV2, stateV1, stateV2, thawV1, thawV2 } from './internal/freeze.js';
-import { exists, readOptional, writeValue } from './internal/fsio.js';
+import { exists, readOptional, readText, writeValue } from './internal/fsio.js';
 import { allDirs, checkName, checkPath, type Placement, place, refuseOwn, serve } from './internal/placement.js';
-import { attach } from './internal/procs.js';
+import { attach, readPids } from './internal/procs.js';
 import { pidsInTree, removeTree } from './internal/remove.js';
 import { sleep } from './internal/sleep.js';
 import { readStats } from './internal/stats.js';
 import { type CgroupMode, detectMode } from './mode.js';
-import { parseIdList, parsePressure, parseProcCgroup, parseWordList } from './parse.js';
+import { parsePressure, parseProcCgroup, parseWordList } from './parse.js';
 import type { CgroupEvent, CgroupPressure, CgroupStats, LinuxResources, SetResult, SharesPolicy } from './types.js';
 
 export interface CgroupOptions {
@@ -210,11 +210,43 @@ export class Cgroup {
     } catch {}
   }
 
+  /** v2 `cgroup.type`: 'domain', 'domain threaded', 'domain invalid' or 'threaded'. */
+  async type(): Promise<string> {
+    return readText(join(this.#v2('read cgroup.type of'), 'cgroup.type')).trim();
+  }
+
+  /**
+   * Turns this v2 cgroup threaded, so its threads can be spread over threaded children
+   * (its parent becomes 'domain threaded'). One-way: the kernel refuses 'domain' after.
+   */
+  async setType(type: 'threaded'): Promise<void> {
+    if (type !== 'threaded') {
+      throw new CgroupError(
+        'ERR_CGROUP_INVALID_VALUE',
+        'invalid-argument',
+        `cgroup type can only be set to 'threaded', got ${JSON.stringify(type)}`,
+      );
+    }
+    refuseOwn(this.#p, 'change the type of');
+    writeValue(join(this.#v2('set cgroup.type of'), 'cgroup.type'), 'threaded');
+  }
+
+  #v2(what: string): string {
+    if (!this.#p.v2) {
+      throw new CgroupError(
+        'ERR_UNSUPPORTED',
+        'unavailable',
+        `cannot ${what} ${this.#p.path}: it has no cgroup v2 directory (mode ${this.#p.mode})`,
+      );
+    }
+    return this.#p.v2;
+  }
+
   /** The pids in this cgroup (the union over its hierarchies), sorted. */
   async processes(options: { recursive?: boolean } = {}): Promise<number[]> {
     const all = new Set<number>();
     for (const dir of allDirs(this.#p)) {
-      const ids = options.recursive ? pidsInTree(dir) : parseIdList(readOptional(join(dir, 'cgroup.procs')) ?? '');
+      const ids = options.recursive ? pidsInTree(dir) : readPids(dir);
       for (const id of ids) all.add(id);
     }
     return [...all].sort((a, b) => a - b);
@@ -239,7 +271,7 @@ export class Cgroup {
   async pressure(): Promise<CgroupPressure> {
     const read = (name: string) => {
       if (!this.#p.v2) return null;
-      const text = readOptional(join(this.#p.v2, name));
+      const text = readOptional(join(this.#p.v2, name), true);
       return text ? parsePressure(text) : null;
     };
     return { cpu: read('cpu.pressure'), memory: read('memory.pressure'), io: read('io.pressure') };

@@ -114,6 +114,28 @@ describe.runIf(gate.ok)('cgroup2 core (real kernel)', () => {
     expect(err).toBe(reason);
   });
 
+  it('threaded mode: setType, addThread, processes() through cgroup.threads', async () => {
+    const domain = await Cgroup.create(`${parent}/dom`, { mode: 'unified' });
+    const worker = await domain.child('worker');
+    expect(await worker.type()).toBe('domain');
+    await worker.setType('threaded');
+    expect(await worker.type()).toBe('threaded');
+    expect(await domain.type()).toBe('domain threaded');
+    await expect(worker.setType('domain' as 'threaded')).rejects.toMatchObject({ code: 'ERR_CGROUP_INVALID_VALUE' });
+    const h = hold('exec sleep 30');
+    kids.push(h);
+    await domain.addProcess(h.pid);
+    h.release();
+    await worker.addThread(h.pid);
+    // cgroup.procs of a threaded cgroup is ENOTSUP: the threads are mapped to their process.
+    expect(await worker.processes()).toEqual([h.pid]);
+    expect(await domain.processes({ recursive: true })).toEqual([h.pid]);
+    await domain.kill();
+    expect((await h.exited).signal).toBe('SIGKILL');
+    await domain.delete();
+    expect(leftovers(`${parent}/dom`)).toEqual([]);
+  });
+
   it('kernel value errors on v2 files are typed (cgroup.freeze 2 is ERANGE)', async () => {
     const cg = await Cgroup.create(`${parent}/range`, { mode: 'unified' });
     const dir = cg.directories[0] ?? '';

@@ -4,11 +4,12 @@
 // gives no inotify events (measured), so its oom_kill counter is polled; without a cgroup2
 // directory, `populated` is polled from cgroup.procs too.
 import { join } from 'node:path';
-import { parseFlatKeyed, parseIdList } from '../parse.js';
+import { parseFlatKeyed } from '../parse.js';
 import type { CgroupEvent, CgroupEventType } from '../types.js';
 import { readOptional } from './fsio.js';
 import { type OomWatch, watchOomV1 } from './oom-v1.js';
 import { type Placement, serve } from './placement.js';
+import { readPids } from './procs.js';
 import { subscribe } from './watch-hub.js';
 
 export interface EventsOptions {
@@ -172,5 +173,5 @@ function tryEventfd(dir: string, required: boolean): OomWatch | undefined {
 
 function procs(p: Placement): number[] {
   const dir = p.v1Dirs[0];
-  return dir ? parseIdList(readOptional(join(dir, 'cgroup.procs')) ?? '') : [];
+  return dir ? readPids(dir) : [];
 }

@@ -68,13 +68,18 @@ export function readText(file: string): string {
   }
 }
 
-/** Reads a control file, or returns undefined when it does not exist (controller absent). */
-export function readOptional(file: string): string | undefined {
+/**
+ * Reads a control file, or returns undefined when it does not exist (controller absent)
+ * or, with `unsupportedIsAbsent`, when the kernel refuses it (PSI turned off at boot
+ * answers EOPNOTSUPP).
+ */
+export function readOptional(file: string, unsupportedIsAbsent = false): string | undefined {
   try {
     return readRaw(file);
   } catch (err) {
     const e = errnoOf(err);
-    if (e === 'ENOENT' || e === 'ENODEV' || e === 'EOPNOTSUPP' || e === 'ENOTSUP') return undefined;
+    if (e === 'ENOENT' || e === 'ENODEV') return undefined;
+    if (unsupportedIsAbsent && (e === 'EOPNOTSUPP' || e === 'ENOTSUP')) return undefined;
     throw mapError(err, file);
   }
 }

@@ -2,7 +2,8 @@
 // TASK_NEW, so retry 5 × 30 ms (runc PR #1950); other errnos get a specific error.
 import { join } from 'node:path';
 import { CgroupError } from '../errors.js';
-import { writeValue } from './fsio.js';
+import { parseIdList } from '../parse.js';
+import { readOptional, writeValue } from './fsio.js';
 import { sleep } from './sleep.js';
 
 function explain(err: CgroupError, dir: string, id: number): CgroupError {
@@ -41,4 +42,23 @@ export async function attach(dir: string, file: string, id: number): Promise<voi
       throw explain(err, dir, id);
     }
   }
+}
+
+/**
+ * The processes in one cgroup directory. A threaded v2 cgroup refuses cgroup.procs
+ * (ENOTSUP), so its cgroup.threads are read and mapped to their thread-group ids.
+ */
+export function readPids(dir: string): number[] {
+  try {
+    return parseIdList(readOptional(join(dir, 'cgroup.procs')) ?? '');
+  } catch (err) {
+    if (!(err instanceof CgroupError && err.code === 'ERR_CGROUP_THREADED')) throw err;
+  }
+  const tgids = new Set<number>();
+  for (const tid of parseIdList(readOptional(join(dir, 'cgroup.threads')) ?? '')) {
+    const status = readOptional(`/proc/${tid}/status`);
+    const tgid = status ? Number(/^Tgid:\s*(\d+)/m.exec(status)?.[1]) : Number.NaN;
+    if (Number.isInteger(tgid)) tgids.add(tgid);
+  }
+  return [...tgids];
 }

@@ -5,8 +5,8 @@
 import { rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CgroupError } from '../errors.js';
-import { parseIdList } from '../parse.js';
-import { childDirs, errnoOf, mapError, readOptional } from './fsio.js';
+import { childDirs, errnoOf, mapError } from './fsio.js';
+import { readPids } from './procs.js';
 import { sleep } from './sleep.js';
 
 function tryRmdir(dir: string): 'gone' | 'busy' {
@@ -23,7 +23,7 @@ function tryRmdir(dir: string): 'gone' | 'busy' {
 
 /** The pids still in `dir` and its descendants. */
 export function pidsInTree(dir: string): number[] {
-  const out = parseIdList(readOptional(join(dir, 'cgroup.procs')) ?? '');
+  const out = readPids(dir);
   for (const child of childDirs(dir)) out.push(...pidsInTree(join(dir, child)));
   return out;
 }
