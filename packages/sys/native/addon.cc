@@ -17,26 +17,71 @@ struct AddonData {
 
 constexpr size_t kMaxArgs = 8;  // the most any op takes (utimensat: 7)
 
+size_t ElementSize(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int16_array:
+    case napi_uint16_array:
+      return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array:
+      return 4;
+    case napi_float64_array:
+    case napi_bigint64_array:
+    case napi_biguint64_array:
+      return 8;
+    default:
+      return 1;
+  }
+}
+
 Args ParseArgs(const Napi::CallbackInfo& info, size_t from) {
   Args args;
-  args.reserve(info.Length());
+  args.reserve(kMaxArgs);
+  napi_env env = info.Env();
   for (size_t i = from; i < info.Length(); i++) {
     Arg a;
-    Napi::Value v = info[i];
-    a.null = v.IsNull() || v.IsUndefined();
-    if (v.IsString()) {
-      a.str = v.As<Napi::String>().Utf8Value();
-    } else if (v.IsNumber()) {
-      a.num = v.As<Napi::Number>().Int64Value();
-    } else if (v.IsBigInt()) {
-      bool lossless;
-      a.num = v.As<Napi::BigInt>().Int64Value(&lossless);
-    } else if (v.IsBoolean()) {
-      a.num = v.As<Napi::Boolean>().Value() ? 1 : 0;
-    } else if (v.IsTypedArray()) {
-      auto t = v.As<Napi::TypedArray>();
-      auto base = static_cast<const uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
-      a.bytes.assign(base, base + t.ByteLength());
+    napi_value v = info[i];
+    napi_valuetype type = napi_undefined;
+    napi_typeof(env, v, &type);  // one call per argument: this sits on the *Sync hot path
+    a.null = type == napi_null || type == napi_undefined;
+    switch (type) {
+      case napi_string: {
+        size_t len = 0;
+        napi_get_value_string_utf8(env, v, nullptr, 0, &len);
+        a.str.resize(len);
+        napi_get_value_string_utf8(env, v, &a.str[0], len + 1, &len);
+        break;
+      }
+      case napi_number:
+        napi_get_value_int64(env, v, &a.num);
+        break;
+      case napi_bigint: {
+        bool lossless;
+        napi_get_value_bigint_int64(env, v, &a.num, &lossless);
+        break;
+      }
+      case napi_boolean: {
+        bool b = false;
+        napi_get_value_bool(env, v, &b);
+        a.num = b ? 1 : 0;
+        break;
+      }
+      case napi_object: {
+        bool typed = false;
+        napi_is_typedarray(env, v, &typed);
+        if (typed) {
+          void* data = nullptr;
+          size_t length = 0;
+          napi_typedarray_type ta;
+          napi_get_typedarray_info(env, v, &ta, &length, &data, nullptr, nullptr);
+          auto base = static_cast<const uint8_t*>(data);
+          a.bytes.assign(base, base + length * ElementSize(ta));  // length counts elements
+        }
+        break;
+      }
+      default:
+        break;
     }
     args.push_back(std::move(a));
   }
@@ -186,6 +231,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitConstants(env, exports);
   InitPoll(env, exports);
   InitMisc(env, exports);
+  InitFsAt(env, exports);
   return exports;
 }
 

@@ -75,5 +75,6 @@ extern const Op kSockOps[];
 void InitConstants(Napi::Env env, Napi::Object exports);
 void InitPoll(Napi::Env env, Napi::Object exports);
 void InitMisc(Napi::Env env, Napi::Object exports);
+void InitFsAt(Napi::Env env, Napi::Object exports);
 
 }  // namespace ctrkit

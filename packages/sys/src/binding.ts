@@ -42,6 +42,7 @@ export type Native = {
   Poll: new (fd: number) => NativePoll;
   pollEvents: { READABLE: number; WRITABLE: number; DISCONNECT: number };
   alignedBuffer(size: number, alignment: number): Buffer;
+  fstatatInto(dirfd: number, path: string, flags: number, out: BigInt64Array): void;
   prctlSetChildSubreaper(on: boolean): void;
   prctlGetChildSubreaper(): boolean;
   prctlSetName(name: string): void;
@@ -63,7 +64,6 @@ interface Ops {
   fchmodat: SyncAsync<[number, string, number, number], void>;
   utimensat: SyncAsync<[number, string, number, number, number, number, number], void>;
   readlinkat: SyncAsync<[number, string], string>;
-  fstatat: SyncAsync<[number, string, number], NativeStat>;
   syncfs: SyncAsync<[number], void>;
   mount: SyncAsync<[string | null, string, string | null, number, string | null], void>;
   umount: SyncAsync<[string, number], void>;

@@ -150,10 +150,27 @@ export function readlinkatSync(dirfd: number, path: string): string {
   return native().readlinkat(checkDirFd('dirfd', dirfd), checkPath('path', path, true));
 }
 
+// One array reused by every call (sync, single-threaded): the addon fills it in place.
+const statValues = new BigInt64Array(11);
+
 /** fstatat(2); AT.SYMLINK_NOFOLLOW stats a link itself, AT.EMPTY_PATH with '' stats dirfd. */
 export function fstatatSync(dirfd: number, path: string, flags: number): Stat {
   const emptyOk = (flags & AT.EMPTY_PATH) !== 0;
-  return native().fstatat(checkDirFd('dirfd', dirfd), checkPath('path', path, emptyOk), checkFlags('flags', flags));
+  const v = statValues;
+  native().fstatatInto(checkDirFd('dirfd', dirfd), checkPath('path', path, emptyOk), checkFlags('flags', flags), v);
+  return {
+    dev: v[0]!,
+    ino: v[1]!,
+    mode: v[2]!,
+    nlink: v[3]!,
+    uid: v[4]!,
+    gid: v[5]!,
+    rdev: v[6]!,
+    size: v[7]!,
+    atimeNs: v[8]!,
+    mtimeNs: v[9]!,
+    ctimeNs: v[10]!,
+  };
 }
 
 /** syncfs(2): flushes the whole filesystem `fd` lives on. O_PATH fds (openRoot) give EBADF. */
