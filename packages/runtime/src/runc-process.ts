@@ -1,7 +1,7 @@
 // A runtime invocation that stays in the foreground (`run`, `exec`): the child process,
 // its stdio, and the exit status. Completion is keyed on 'exit', never on end-of-stream.
 import type { ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { RuncError } from './errors.js';
 import { decodeExitStatus } from './signals.js';
 
@@ -19,10 +19,17 @@ export class RuncProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<RuntimeExit>;
   readonly #check: FailureCheck | undefined;
+  readonly #stdout: Readable | null;
+  readonly #stderr: Readable | null;
 
   constructor(child: ChildProcess, spawnFailed: Promise<never>, check?: FailureCheck) {
     this.child = child;
     this.#check = check;
+    // When a child exits, Node resumes (drains and discards) every stdio pipe nobody is
+    // reading yet. A short-lived container often exits before the caller attaches, so
+    // its output would be lost: consume the pipes now, into buffers the caller reads.
+    this.#stdout = child.stdout ? child.stdout.pipe(new PassThrough()) : null;
+    this.#stderr = child.stderr ? child.stderr.pipe(new PassThrough()) : null;
     const exit = new Promise<RuntimeExit>((resolve) => {
       child.once('exit', (status, signal) => resolve({ status, signal }));
     });
@@ -51,9 +58,9 @@ export class RuncProcess {
     return this.child.stdin;
   }
   get stdout(): Readable | null {
-    return this.child.stdout;
+    return this.#stdout;
   }
   get stderr(): Readable | null {
-    return this.child.stderr;
+    return this.#stderr;
   }
 }

@@ -1,7 +1,7 @@
 // Container lifecycle against a real OCI runtime: exact exit statuses, signals, stdio,
 // image config as the process sees it, OOM, and that nothing is left behind.
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Container } from '../../src/index.js';
 import { cgroupsLeft } from './cleanup.js';
@@ -121,6 +121,24 @@ export function containerSuite(binary: string, enabled: boolean): void {
       const c = await run(['sleep', '60'], { resources: { memory: { limit: 32 * 1024 * 1024 } } });
       await c.kill('SIGKILL');
       expect(await c.wait()).toEqual({ exitCode: 137, signal: 'SIGKILL', oomKilled: false });
+    });
+
+    it('a bundle made from `spec` is removed by delete(), and by a failed start', async () => {
+      const { id, spec } = await env.bundle({ args: ['true'] });
+      const dir = `${env.dir}/own-${id}`;
+      const c = await Container.run({ id, bundle: dir, spec, runtime: env.runc });
+      expect((await c.wait()).exitCode).toBe(0);
+      await c.delete();
+      await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
+      const bad = await env.bundle({ args: ['/nonexistent'] });
+      const dir2 = `${env.dir}/own-${bad.id}`;
+      await expect(
+        Container.run({ id: bad.id, bundle: dir2, spec: bad.spec, runtime: env.runc }),
+      ).rejects.toMatchObject({
+        code: 'ERR_RUNTIME',
+      });
+      await expect(stat(dir2)).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(await env.runc.list()).toEqual([]);
     });
 
     it('delete() of a running container kills it and cleans up', async () => {
