@@ -9,7 +9,7 @@ import { checkInteger, checkNumber, checkOneOf, DiskperfError } from './errors.j
 import { type Geometry, geometryOf } from './geometry.js';
 import { Rng } from './internal/rng.js';
 import { type CoreResult, runCore, type Scheduler } from './internal/sim-core.js';
-import { percentile } from './internal/stats.js';
+import { percentiles } from './internal/stats.js';
 
 export type { Scheduler };
 export const schedulers: readonly Scheduler[] = ['fcfs', 'sstf', 'sptf', 'elevator'];
@@ -215,7 +215,7 @@ function summarise(
   const elapsed = core.end;
   const iops = (n / elapsed) * 1000;
   const queueDepth = core.area / elapsed;
-  const sorted = core.response.slice(0, n).sort();
+  const [p50, p95, p99] = percentiles(core.response.slice(0, n), [50, 95, 99]) as [number, number, number];
   const trace = m.trace
     ? Array.from({ length: n }, (_, i) => ({
         seek: core.seek[i] as number,
@@ -230,9 +230,9 @@ function summarise(
     seed: m.seed,
     iops,
     mean,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
+    p50,
+    p95,
+    p99,
     meanService,
     serviceScv,
     utilization: core.busy / elapsed,

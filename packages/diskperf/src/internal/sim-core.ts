@@ -110,15 +110,25 @@ export function runCore(c: CoreConfig): CoreRun {
   }
 
   // Positioning time (seek + rotational wait) from the head's state at `t` to request i.
-  const position = (i: number, t: number): number => {
+  const seekTo = (i: number): number => {
     const gg = g as Geometry;
     const d = Math.abs((cyl[i] as number) - headCyl);
-    const s =
-      d === 0 ? ((head[i] as number) !== headSurf ? gg.headSwitch : 0) : gg.seek(d) + (write[i] ? gg.writeSettle : 0);
-    const at = gg.initialAngle * rev + t + s;
-    let wait = (angle[i] as number) - (at - Math.floor(at / rev) * rev);
-    if (wait < 0) wait += rev;
-    return s + wait;
+    return d === 0
+      ? (head[i] as number) !== headSurf
+        ? gg.headSwitch
+        : 0
+      : gg.seek(d) + (write[i] ? gg.writeSettle : 0);
+  };
+  const phase0 = g ? g.initialAngle * rev : 0;
+  // Rotational wait after a seek of `s` ms started at time t.
+  const waitFor = (i: number, t: number, s: number): number => {
+    const at = phase0 + t + s;
+    const wait = (angle[i] as number) - (at - Math.floor(at / rev) * rev);
+    return wait < 0 ? wait + rev : wait;
+  };
+  const position = (i: number, t: number): number => {
+    const s = seekTo(i);
+    return s + waitFor(i, t, s);
   };
 
   const pick = (): number => {
@@ -166,14 +176,12 @@ export function runCore(c: CoreConfig): CoreRun {
     if (qLen === 0) qHead = 0;
     let s: number;
     if (g) {
-      const d = Math.abs((cyl[i] as number) - headCyl);
-      const sk =
-        d === 0 ? ((head[i] as number) !== headSurf ? g.headSwitch : 0) : g.seek(d) + (write[i] ? g.writeSettle : 0);
-      const total = position(i, now);
+      const sk = seekTo(i);
+      const rot = waitFor(i, now, sk);
       seekT[i] = sk;
-      rotT[i] = total - sk;
+      rotT[i] = rot;
       xferT[i] = xfer[i] as number;
-      s = total + (xfer[i] as number);
+      s = sk + rot + (xfer[i] as number);
       headCyl = cyl[i] as number;
       headSurf = head[i] as number;
     } else {

@@ -1,0 +1,66 @@
+// Simulator speed: simulated I/Os per second of wall time, FCFS at depth 1 and SPTF at
+// depth 32 on a catalogue drive (geometry, zoned layout, fitted seek curve). No peer
+// simulator is packaged for Debian (DiskSim is 1990s C with its own build), so the
+// figures are absolute and checked against the issue's goals.
+import { drives, simulateSync } from '@ctrkit/diskperf';
+import { measure, report } from './harness.js';
+
+const drive = drives['seagate-exos-x24'];
+if (!drive) throw new Error('catalogue drive missing');
+
+const FCFS_IOS = 1_000_000;
+const SPTF_IOS = 200_000;
+const fcfs = await measure(
+  () =>
+    simulateSync({
+      drive,
+      scheduler: 'fcfs',
+      workload: { arrival: { kind: 'closed', depth: 1 } },
+      ios: FCFS_IOS,
+      seed: 1,
+    }),
+  { warmup: 1, reps: 5 },
+);
+const sptf = await measure(
+  () =>
+    simulateSync({
+      drive,
+      scheduler: 'sptf',
+      workload: { arrival: { kind: 'closed', depth: 32 } },
+      ios: SPTF_IOS,
+      seed: 1,
+    }),
+  { warmup: 1, reps: 5 },
+);
+const expo = await measure(
+  () =>
+    simulateSync({
+      service: { kind: 'exponential', mean: 10 },
+      workload: { arrival: { kind: 'poisson', rate: 80 } },
+      ios: FCFS_IOS,
+      seed: 1,
+    }),
+  { warmup: 1, reps: 5 },
+);
+
+const perSecond = (ios: number, ms: number) => Math.round((ios / ms) * 1000);
+const extra = {
+  fcfsGeometryIosPerSecond: perSecond(FCFS_IOS, fcfs.median),
+  sptfDepth32IosPerSecond: perSecond(SPTF_IOS, sptf.median),
+  exponentialPoissonIosPerSecond: perSecond(FCFS_IOS, expo.median),
+  sptfMs: sptf,
+  exponentialMs: expo,
+  note: 'ours = FCFS with geometry at depth 1 (1e6 I/Os); no packaged peer simulator exists, so peers is empty and the goals are absolute',
+};
+report({
+  name: 'diskperf-simulator',
+  description: `simulateSync on ${drive.id}: FCFS depth 1 (${FCFS_IOS} I/Os), SPTF depth 32 (${SPTF_IOS} I/Os), exponential M/M/1 (${FCFS_IOS} I/Os)`,
+  inputs: { drive: drive.id, fcfsIos: FCFS_IOS, sptfIos: SPTF_IOS, ioSize: 4096 },
+  ours: fcfs,
+  peers: {},
+  goals: { fcfsGeometryIosPerSecond: '>= 1000000', sptfDepth32IosPerSecond: '>= 200000' },
+  extra,
+});
+console.log(
+  `  FCFS: ${extra.fcfsGeometryIosPerSecond} I/Os/s; SPTF@32: ${extra.sptfDepth32IosPerSecond} I/Os/s; exponential: ${extra.exponentialPoissonIosPerSecond} I/Os/s`,
+);
