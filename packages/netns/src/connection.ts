@@ -14,6 +14,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** @default the connection's timeoutMs */
   readonly timeoutMs?: number;
+  /** Dumps only: throw ERR_DUMP_INTERRUPTED instead of returning `inconsistent: true` once retries run out. */
+  readonly strict?: boolean;
 }
 
 export interface DumpResult {
@@ -73,6 +75,12 @@ export class NetlinkConnection {
     for (let attempt = 0; attempt <= this.dumpRetries; attempt++) {
       last = await this.exchange(Buffer.from(msg), opts);
       if (!last.interrupted) return { messages: last.messages, inconsistent: false };
+    }
+    if (opts.strict) {
+      throw new NetnsError(
+        'ERR_DUMP_INTERRUPTED',
+        `"${opts.operation ?? 'dump'}" was interrupted by concurrent changes (NLM_F_DUMP_INTR) on ${this.dumpRetries + 1} attempts; retry later or raise dumpRetries`,
+      );
     }
     return { messages: last?.messages ?? [], inconsistent: true };
   }

@@ -88,6 +88,15 @@ describe('NetlinkConnection', () => {
     expect(r.messages).toHaveLength(1);
   });
 
+  it('strict dumps throw ERR_DUMP_INTERRUPTED when every attempt is interrupted', async () => {
+    const k = new FakeKernel((req, kern) =>
+      kern.deliver(replyMessage(req, RTM.NEWLINK, NLM_F.MULTI | NLM_F.DUMP_INTR, Buffer.alloc(16)), doneReply(req)),
+    );
+    const c = new NetlinkConnection(k, { dumpRetries: 1 });
+    await expect(c.dump(encodeLinkDump(), { strict: true })).rejects.toMatchObject({ code: 'ERR_DUMP_INTERRUPTED' });
+    expect(k.sent).toHaveLength(2);
+  });
+
   it('times out with ERR_NETLINK_TIMEOUT and ignores the late answer', async () => {
     let late: Buffer | undefined;
     const k = new FakeKernel((req) => {
