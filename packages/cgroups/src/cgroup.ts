@@ -5,23 +5,24 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { CgroupError } from './errors.js';
 import { applyResources } from './internal/apply.js';
+import { attachAll } from './internal/attach.js';
 import { createDirs, removeCreated } from './internal/create.js';
 import { type EventsOptions, watchEvents } from './internal/events.js';
 import { type FreezerState, freezeV1, freezeV2, stateV1, stateV2, thawV1, thawV2 } from './internal/freeze.js';
 import { exists, readOptional, readText, writeValue } from './internal/fsio.js';
+import { type KillOptions, killAll } from './internal/kill.js';
 import { allDirs, checkName, checkPath, type Placement, place, refuseOwn, serve } from './internal/placement.js';
-import { attach, readPids } from './internal/procs.js';
-import { pidsInTree, removeTree } from './internal/remove.js';
-import { sleep } from './internal/sleep.js';
+import { pidsOf } from './internal/procs.js';
+import { removeTree } from './internal/remove.js';
 import { readStats } from './internal/stats.js';
 import { type CgroupMode, detectMode } from './mode.js';
-import { parsePressure, parseProcCgroup, parseWordList } from './parse.js';
+import { parsePressure, parseWordList } from './parse.js';
 import type { CgroupEvent, CgroupPressure, CgroupStats, LinuxResources, SetResult, SharesPolicy } from './types.js';
 
 export interface CgroupOptions {
   /** Where the cgroup filesystems are mounted (a fake tree in tests). @default '/sys/fs/cgroup' */
   readonly root?: string;
-  /** Force a mode; only 'legacy' on a hybrid host (ignore its cgroup2 mount) differs from detection. */
+  /** On a hybrid host: 'legacy' ignores its cgroup2 mount, 'unified' uses only that. @default detected */
   readonly mode?: CgroupMode;
   /** v1 controllers whose hierarchies to use. @default every mounted one */
   readonly controllers?: readonly string[];
@@ -40,13 +41,6 @@ export interface TimeoutOptions {
   /** @default 10000 for freeze, 5000 for delete and kill */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-}
-
-export interface KillOptions extends TimeoutOptions {
-  /** The signal sent to every task. @default 'SIGKILL' */
-  readonly killSignal?: NodeJS.Signals;
-  /** Wait until the cgroup is empty (only for SIGKILL). @default true */
-  readonly wait?: boolean;
 }
 
 function placementFor(path: string, options: CgroupOptions): Placement {
@@ -157,57 +151,12 @@ export class Cgroup {
 
   /** Moves a process (all its threads) into this cgroup in every hierarchy; rolls back on failure. */
   async addProcess(pid: number): Promise<void> {
-    await this.#attachAll(pid, 'cgroup.procs', 'cgroup.procs');
+    await attachAll(this.#p, pid, 'cgroup.procs', 'cgroup.procs');
   }
 
   /** Moves one thread: v1 `tasks`, v2 `cgroup.threads` (the v2 cgroup must be threaded). */
   async addThread(tid: number): Promise<void> {
-    await this.#attachAll(tid, 'tasks', 'cgroup.threads');
-  }
-
-  async #attachAll(id: number, v1File: string, v2File: string): Promise<void> {
-    if (!Number.isInteger(id) || id <= 0) {
-      throw new CgroupError(
-        'ERR_CGROUP_INVALID_VALUE',
-        'invalid-argument',
-        `pid must be a positive integer, got ${id}`,
-      );
-    }
-    const targets: [string, string][] = this.#p.v1Dirs.map((d) => [d, v1File]);
-    if (this.#p.v2) targets.push([this.#p.v2, v2File]);
-    const before = readOptional(`/proc/${id}/task/${id}/cgroup`) ?? readOptional(`/proc/${id}/cgroup`);
-    const done: string[] = [];
-    try {
-      for (const [dir, file] of targets) {
-        await attach(dir, file, id);
-        done.push(dir);
-      }
-    } catch (err) {
-      if (before && done.length > 0) this.#restore(id, before, done, v1File, v2File);
-      throw err;
-    }
-  }
-
-  // Puts a task back where it was in the hierarchies already changed, so a failed
-  // attach never leaves it split across cgroups.
-  #restore(id: number, before: string, done: readonly string[], v1File: string, v2File: string): void {
-    const old = parseProcCgroup(before);
-    for (const h of this.#p.layout.v1) {
-      if (!done.some((d) => d.startsWith(`${h.dir}/`) || d === h.dir)) continue;
-      const entry = old.find((e) => e.controllers.some((c) => h.controllers.includes(c)));
-      if (entry) this.#tryWrite(join(h.dir, entry.path, v1File), id);
-    }
-    const v2 = this.#p.layout.v2;
-    if (v2 && this.#p.v2 && done.includes(this.#p.v2)) {
-      const entry = old.find((e) => e.id === 0 && e.controllers.length === 0);
-      if (entry) this.#tryWrite(join(v2.dir, entry.path, v2File), id);
-    }
-  }
-
-  #tryWrite(file: string, id: number): void {
-    try {
-      writeValue(file, String(id));
-    } catch {}
+    await attachAll(this.#p, tid, 'tasks', 'cgroup.threads');
   }
 
   /** v2 `cgroup.type`: 'domain', 'domain threaded', 'domain invalid' or 'threaded'. */
@@ -244,12 +193,7 @@ export class Cgroup {
 
   /** The pids in this cgroup (the union over its hierarchies), sorted. */
   async processes(options: { recursive?: boolean } = {}): Promise<number[]> {
-    const all = new Set<number>();
-    for (const dir of allDirs(this.#p)) {
-      const ids = options.recursive ? pidsInTree(dir) : readPids(dir);
-      for (const id of ids) all.add(id);
-    }
-    return [...all].sort((a, b) => a - b);
+    return pidsOf(this.#p, options.recursive ?? false);
   }
 
   /** Applies OCI `linux.resources`; validates all of it before the first write. */
@@ -316,47 +260,7 @@ export class Cgroup {
    */
   async kill(options: KillOptions = {}): Promise<void> {
     refuseOwn(this.#p, 'kill');
-    const sig = options.killSignal ?? 'SIGKILL';
-    const timeoutMs = options.timeoutMs ?? 5000;
-    if (sig === 'SIGKILL' && this.#p.v2 && exists(join(this.#p.v2, 'cgroup.kill'))) {
-      writeValue(join(this.#p.v2, 'cgroup.kill'), '1');
-    }
-    let pids = await this.processes({ recursive: true });
-    if (pids.length > 0) {
-      // Freezing first means no task can fork a new one between the listing and the
-      // signal; v2 without cgroup.kill (before 5.14) uses cgroup.freeze the same way.
-      const freezer = this.#p.v1.get('freezer');
-      const v2 = freezer ? undefined : this.#p.v2;
-      if (freezer) await freezeV1(freezer, timeoutMs, options.signal);
-      else if (v2) await freezeV2(v2, timeoutMs, options.signal);
-      try {
-        pids = await this.processes({ recursive: true });
-        for (const pid of pids) {
-          try {
-            process.kill(pid, sig);
-          } catch {}
-        }
-      } finally {
-        if (freezer) await thawV1(freezer);
-        else if (v2) await thawV2(v2);
-      }
-    }
-    if (sig !== 'SIGKILL' || options.wait === false) return;
-    const end = performance.now() + timeoutMs;
-    let wait = 1;
-    for (;;) {
-      const left = await this.processes({ recursive: true });
-      if (left.length === 0) return;
-      if (performance.now() >= end) {
-        throw new CgroupError(
-          'ERR_CGROUP_TIMEOUT',
-          'unavailable',
-          `${this.#p.path} still holds processes ${left.join(', ')} ${timeoutMs} ms after SIGKILL (uninterruptible sleep?)`,
-        );
-      }
-      await sleep(wait, options.signal);
-      wait = Math.min(wait * 2, 50);
-    }
+    await killAll(this.#p, options);
   }
 
   /** Moves every process of this cgroup into `other`; returns how many moved. */

@@ -1,4 +1,4 @@
-export { Cgroup, type CgroupOptions, type CreateOptions, type KillOptions, type TimeoutOptions } from './cgroup.js';
+export { Cgroup, type CgroupOptions, type CreateOptions, type TimeoutOptions } from './cgroup.js';
 export {
   blkioWeightToIoWeight,
   cpuMax,
@@ -20,6 +20,7 @@ export {
 } from './errors.js';
 export type { EventsOptions } from './internal/events.js';
 export type { FreezerState } from './internal/freeze.js';
+export type { KillOptions } from './internal/kill.js';
 export {
   type CgroupLayout,
   type CgroupMode,

@@ -92,6 +92,23 @@ describe('stats() (fake cgroupfs)', () => {
     );
   });
 
+  it('hybrid without cpuacct: usage from the cgroup2 cpu.stat, throttling from v1 cpu', async () => {
+    fakeRoot(root, 'hybrid', []);
+    fakeGroup(root, 'hybrid', '/job', []);
+    const cg = await Cgroup.load('/job', { root, controllers: ['cpu', 'memory'] });
+    const s = await cg.stats();
+    expect(s.cpu).toEqual({
+      usageNs: 2_000_000,
+      userNs: 1_500_000,
+      systemNs: 500_000,
+      periods: 10,
+      throttledPeriods: 4,
+      throttledNs: 5000000,
+    });
+    expect(s.pids).toBeUndefined();
+    expect((await cg.pressure()).cpu?.some.total).toBe(12345);
+  });
+
   it('legacy hosts have no PSI', async () => {
     fakeRoot(root, 'legacy');
     fakeGroup(root, 'legacy', '/job');

@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { CgroupError } from '../errors.js';
 import { parseIdList } from '../parse.js';
-import { readOptional, writeValue } from './fsio.js';
+import { childDirs, readOptional, writeValue } from './fsio.js';
+import { allDirs, type Placement } from './placement.js';
 import { sleep } from './sleep.js';
 
 function explain(err: CgroupError, dir: string, id: number): CgroupError {
@@ -61,4 +62,20 @@ export function readPids(dir: string): number[] {
     if (Number.isInteger(tgid)) tgids.add(tgid);
   }
   return [...tgids];
+}
+
+/** The pids in a cgroup (the union over its hierarchies, optionally with descendants), sorted. */
+export function pidsOf(p: Placement, recursive: boolean): number[] {
+  const all = new Set<number>();
+  for (const dir of allDirs(p)) {
+    for (const id of recursive ? pidsInTree(dir) : readPids(dir)) all.add(id);
+  }
+  return [...all].sort((a, b) => a - b);
+}
+
+/** The pids in `dir` and its descendants. */
+export function pidsInTree(dir: string): number[] {
+  const out = readPids(dir);
+  for (const child of childDirs(dir)) out.push(...pidsInTree(join(dir, child)));
+  return out;
 }

@@ -6,7 +6,7 @@ import { rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CgroupError } from '../errors.js';
 import { childDirs, errnoOf, mapError } from './fsio.js';
-import { readPids } from './procs.js';
+import { pidsInTree } from './procs.js';
 import { sleep } from './sleep.js';
 
 function tryRmdir(dir: string): 'gone' | 'busy' {
@@ -19,13 +19,6 @@ function tryRmdir(dir: string): 'gone' | 'busy' {
     if (e === 'EBUSY' || e === 'ENOTEMPTY') return 'busy';
     throw mapError(err, dir);
   }
-}
-
-/** The pids still in `dir` and its descendants. */
-export function pidsInTree(dir: string): number[] {
-  const out = readPids(dir);
-  for (const child of childDirs(dir)) out.push(...pidsInTree(join(dir, child)));
-  return out;
 }
 
 /** Removes `dir` and its child cgroups; fails with ERR_CGROUP_BUSY after `timeoutMs`. */

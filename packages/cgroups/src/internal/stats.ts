@@ -31,12 +31,15 @@ export function readStats(p: Placement): CgroupStats {
   return out;
 }
 
+// Usage from v1 cpuacct, else from v2 cpu.stat (which has usage even without the cpu
+// controller, e.g. on a hybrid host's cgroup2 directory); throttling from whichever
+// version serves the cpu controller.
 function cpuStats(p: Placement): CpuStats | undefined {
   const acct = p.v1.get('cpuacct');
-  const cpu1 = p.v1.get('cpu');
-  const throttle = cpu1 ? parseFlatKeyed(opt(cpu1, 'cpu.stat') ?? '') : undefined;
+  const cpu = serve(p, 'cpu');
+  const v2 = p.v2 ? parseFlatKeyed(opt(p.v2, 'cpu.stat') ?? '') : undefined;
+  let usage: { usageNs: number; userNs: number; systemNs: number } | undefined;
   if (acct) {
-    const usageNs = num(acct, 'cpuacct.usage');
     let userNs = optNum(acct, 'cpuacct.usage_user', Number.NaN);
     let systemNs = optNum(acct, 'cpuacct.usage_sys', Number.NaN);
     if (Number.isNaN(userNs) || Number.isNaN(systemNs)) {
@@ -45,39 +48,31 @@ function cpuStats(p: Placement): CpuStats | undefined {
       userNs = (ticks.user ?? 0) * 10_000_000;
       systemNs = (ticks.system ?? 0) * 10_000_000;
     }
-    return {
-      usageNs,
-      userNs,
-      systemNs,
-      periods: throttle?.nr_periods ?? 0,
-      throttledPeriods: throttle?.nr_throttled ?? 0,
-      throttledNs: throttle?.throttled_time ?? 0,
+    usage = { usageNs: num(acct, 'cpuacct.usage'), userNs, systemNs };
+  } else if (v2?.usage_usec !== undefined) {
+    usage = {
+      usageNs: v2.usage_usec * 1000,
+      userNs: (v2.user_usec ?? 0) * 1000,
+      systemNs: (v2.system_usec ?? 0) * 1000,
     };
   }
-  // cgroup v2 keeps cpu.stat's usage fields even without the cpu controller (µs).
-  if (p.v2 && !cpu1) {
-    const s = parseFlatKeyed(opt(p.v2, 'cpu.stat') ?? '');
-    if (s.usage_usec === undefined) return undefined;
-    return {
-      usageNs: s.usage_usec * 1000,
-      userNs: (s.user_usec ?? 0) * 1000,
-      systemNs: (s.system_usec ?? 0) * 1000,
+  let throttle = { periods: 0, throttledPeriods: 0, throttledNs: 0 };
+  if (cpu?.version === 1) {
+    const s = parseFlatKeyed(opt(cpu.dir, 'cpu.stat') ?? '');
+    throttle = {
       periods: s.nr_periods ?? 0,
       throttledPeriods: s.nr_throttled ?? 0,
-      throttledNs: (s.throttled_usec ?? 0) * 1000,
+      throttledNs: s.throttled_time ?? 0,
+    };
+  } else if (cpu?.version === 2 && v2) {
+    throttle = {
+      periods: v2.nr_periods ?? 0,
+      throttledPeriods: v2.nr_throttled ?? 0,
+      throttledNs: (v2.throttled_usec ?? 0) * 1000,
     };
   }
-  if (throttle) {
-    return {
-      usageNs: 0,
-      userNs: 0,
-      systemNs: 0,
-      periods: throttle.nr_periods ?? 0,
-      throttledPeriods: throttle.nr_throttled ?? 0,
-      throttledNs: throttle.throttled_time ?? 0,
-    };
-  }
-  return undefined;
+  if (!usage && !cpu) return undefined;
+  return { ...(usage ?? { usageNs: 0, userNs: 0, systemNs: 0 }), ...throttle };
 }
 
 function memoryV1(dir: string): MemoryStats {
