@@ -23,7 +23,10 @@ export async function oomKillCount(cgroupsPath: string): Promise<number | null> 
     try {
       const kv = parseFlatKeyed(await readFile(`${dir}/${file}`, 'utf8'));
       if (kv.oom_kill !== undefined) return kv.oom_kill;
-    } catch {}
+    } catch (err) {
+      // v1 has no memory.events and v2 no memory.oom_control; a missing cgroup reads as unknown.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
   return null;
 }

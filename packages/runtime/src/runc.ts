@@ -110,6 +110,13 @@ export class Runc {
 
   /** Creates the state directory (mode 0700) if needed; every command does this first. */
   ensureRoot(): void {
+    if (process.platform !== 'linux') {
+      throw new RuntimeError(
+        'ERR_UNSUPPORTED',
+        'not-implemented',
+        `OCI runtimes run containers on Linux only (this is ${process.platform})`,
+      );
+    }
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
   }
 

@@ -109,6 +109,34 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     expect(rest.length).toBeLessThan(5);
   });
 
+  it('hooks run with the OCI state on stdin (createRuntime, poststop)', async () => {
+    const created = `${env.dir}/hook-created.json`;
+    const stopped = `${env.dir}/hook-stopped.json`;
+    const { id, bundle } = await env.bundle({
+      args: ['true'],
+      hooks: {
+        createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', `cat > ${created}`], timeout: 10 }],
+        poststop: [{ path: '/bin/sh', args: ['sh', '-c', `cat > ${stopped}`] }],
+      },
+    });
+    const c = await Container.run({ id, bundle, runtime: env.runc, stdio: 'ignore' });
+    expect((await c.wait()).exitCode).toBe(0);
+    expect(JSON.parse(await readFile(created, 'utf8'))).toMatchObject({ id, status: 'creating', bundle: bundle.dir });
+    expect(JSON.parse(await readFile(stopped, 'utf8'))).toMatchObject({ id, bundle: bundle.dir });
+  });
+
+  it("a failing createRuntime hook fails the start with runc's message and leaves nothing", async () => {
+    const { id, bundle } = await env.bundle({
+      args: ['true'],
+      hooks: { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'echo hook-broke >&2; exit 3'] }] },
+    });
+    await expect(Container.run({ id, bundle, runtime: env.runc, stdio: 'ignore' })).rejects.toMatchObject({
+      code: 'ERR_RUNTIME',
+      runtimeMessage: /hook/,
+    });
+    expect(await env.runc.list()).toEqual([]);
+  });
+
   const netGate = requires('root', 'link:veth');
   it.runIf(netGate.ok)('a container joined to a @ctrkit/netns namespace sees its interfaces', async () => {
     const ns = await Netns.create(uniqueName('rtn'));

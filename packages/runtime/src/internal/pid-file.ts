@@ -38,7 +38,11 @@ export function waitForPidFile(path: string): PidFileWait {
     const n = readPid(path);
     if (n !== null) settle(n);
   });
-  watcher.on('error', () => {});
+  // A failed watch only loses the early notice: check() after runc's exit still finds the file.
+  watcher.on('error', () => {
+    watcher?.close();
+    watcher = undefined;
+  });
   return {
     pid,
     check: () => {
