@@ -37,7 +37,9 @@ export type Native = {
 } & {
   [K in keyof Ops as `${K & string}Async`]: Ops[K]['async'];
 } & {
-  setErrorClass(ctor: new (message: string) => Error): void;
+  setErrorClass(
+    ctor: new (message: string, code: string, errno: number, syscall: string, path?: string, dest?: string) => Error,
+  ): void;
   constants: Record<string, Record<string, number>>;
   Poll: new (fd: number) => NativePoll;
   pollEvents: { READABLE: number; WRITABLE: number; DISCONNECT: number };

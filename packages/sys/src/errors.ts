@@ -2,8 +2,6 @@
 // own SystemError (code = errno name, negative errno, syscall, path/dest) so code that
 // already handles `err.code === 'ENOENT'` from node:fs handles ours the same way.
 // Match on `code`; it is API and never renamed.
-import { inspect } from 'node:util';
-
 const BRAND = Symbol.for('ctrkit.error');
 
 /** Base class of every error @ctrkit/sys creates (argument errors are Node's TypeError/RangeError). */
@@ -24,19 +22,20 @@ Object.defineProperty(SysError.prototype, 'name', { value: 'SysError', enumerabl
 
 /** A failed system call. The addon constructs these; fields mirror Node's SystemError. */
 export class SyscallError extends SysError {
-  declare readonly errno: number;
-  declare readonly syscall: string;
+  /** Negative errno, as Node reports it (`-2` for ENOENT). */
+  readonly errno: number;
+  readonly syscall: string;
+  // `declare`: no own property at all when absent, as with Node's SystemError.
   declare readonly path?: string;
   declare readonly dest?: string;
 
-  // The addon calls `new SyscallError(message)` and then sets code, errno, syscall, path, dest.
-  constructor(message: string) {
-    super('EUNKNOWN', message);
-  }
-
-  [inspect.custom](): string {
-    const where = [this.path && `path: ${this.path}`, this.dest && `dest: ${this.dest}`].filter(Boolean).join(', ');
-    return `SyscallError ${this.code} (${this.syscall}${where ? `, ${where}` : ''}): ${this.message}`;
+  // The addon constructs these with every field in one call.
+  constructor(message: string, code = 'EUNKNOWN', errno = 0, syscall = '', path?: string, dest?: string) {
+    super(code, message);
+    this.errno = errno;
+    this.syscall = syscall;
+    if (path !== undefined) this.path = path;
+    if (dest !== undefined) this.dest = dest;
   }
 }
 Object.defineProperty(SyscallError.prototype, 'name', { value: 'SyscallError', enumerable: false });

@@ -7,8 +7,7 @@ import { ClosedError, SyscallError } from './errors.js';
 
 function pollError(status: number): SyscallError {
   const code = getSystemErrorName(status);
-  const err = new SyscallError(`${code}: poll failed, uv_poll`);
-  return Object.assign(err, { code, errno: status, syscall: 'uv_poll' });
+  return new SyscallError(`${code}: poll failed, uv_poll`, code, status, 'uv_poll');
 }
 
 /**

@@ -19,9 +19,18 @@ describe('errors', () => {
   });
 
   it('prints a SyscallError with its syscall and path', () => {
-    const e = new SyscallError("ENOENT: no such file or directory, openat2 'etc/passwd'");
-    Object.assign(e, { code: 'ENOENT', errno: -2, syscall: 'openat2', path: 'etc/passwd' });
-    expect(inspect(e)).toContain('SyscallError ENOENT (openat2, path: etc/passwd)');
+    const e = new SyscallError(
+      "ENOENT: no such file or directory, openat2 'etc/passwd'",
+      'ENOENT',
+      -2,
+      'openat2',
+      'etc/passwd',
+    );
+    expect(e).toMatchObject({ code: 'ENOENT', errno: -2, syscall: 'openat2', path: 'etc/passwd' });
+    expect('dest' in e).toBe(false);
+    // Node's default inspection keeps the stack and shows the fields, as for a SystemError.
+    expect(inspect(e)).toMatch(/^SyscallError: ENOENT: .*\n\s+at /);
+    expect(inspect(e)).toContain("path: 'etc/passwd'");
     expect(new ClosedError('ERR_CLOSED', 'closed').code).toBe('ERR_CLOSED');
   });
 });
