@@ -145,3 +145,29 @@ describe('gzipParallel', () => {
     expect(gunzipSync(Buffer.concat(empty)).length).toBe(0);
   });
 });
+
+describe('capability xattrs in diffs (G6)', async () => {
+  const { capV3toV2, layerXattrs } = await import('../../src/archive/xattr-policy.js');
+  it('turns a v3 value into v2 and leaves v2 alone', () => {
+    const v3 = Buffer.alloc(24);
+    v3.writeUInt32LE(0x03000001, 0); // revision 3, effective bit
+    v3.writeUInt32LE(0x2000, 4);
+    v3.writeUInt32LE(1000, 20); // rootid
+    const v2 = Buffer.from(capV3toV2(v3));
+    expect(v2.length).toBe(20);
+    expect(v2.readUInt32LE(0)).toBe(0x02000001);
+    expect(v2.readUInt32LE(4)).toBe(0x2000);
+    expect(capV3toV2(v2)).toBe(v2);
+  });
+  it('filters by rule 4 and sorts names', () => {
+    const all = new Map<string, Buffer>([
+      ['user.b', Buffer.from('2')],
+      ['trusted.overlay.origin', Buffer.from('x')],
+      ['security.selinux', Buffer.from('s')],
+      ['system.nfs4_acl', Buffer.from('n')],
+      ['user.a', Buffer.from('1')],
+      ['trusted.x', Buffer.from('t')],
+    ]);
+    expect(layerXattrs(all).map(([k]) => k)).toEqual(['trusted.x', 'user.a', 'user.b']);
+  });
+});
