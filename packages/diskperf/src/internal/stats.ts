@@ -39,7 +39,7 @@ function select(a: Float64Array, left: number, right: number, k: number): void {
     const x = a[l] as number;
     const y = a[m] as number;
     const z = a[r] as number;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z)); // median of x, y, z
     let i = l;
     let j = r;
     while (i <= j) {
