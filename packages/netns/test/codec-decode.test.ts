@@ -83,6 +83,15 @@ describe('decoding recorded kernel replies', () => {
     expect(errs.at(-1)?.errno).toBe(95);
   });
 
+  it('extended-ack TLVs of real error replies: errno, the kernel text, the offending attribute', () => {
+    const last = (capture: string) => messages(capture, NLMSG.ERROR).map(decodeError).at(-1);
+    expect(last('err-route-gateway')).toMatchObject({ errno: 101, message: 'Nexthop has invalid gateway' });
+    expect(last('err-addr-exists')).toMatchObject({ errno: 17, message: 'ipv4: Address already assigned' });
+    const range = last('err-ifname-range');
+    expect(range).toMatchObject({ errno: 34, message: 'Attribute failed policy validation' });
+    expect(range?.offset).toBe(32); // IFLA_IFNAME, right after nlmsghdr + ifinfomsg
+  });
+
   it('a truncated message is ERR_NETLINK_PROTOCOL, not a crash', () => {
     const d = receivedDatagrams('link-dump').sort((a, b) => b.length - a.length)[0] as Buffer;
     expect(d.length).toBeGreaterThan(1000);
