@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir, uniqueName } from '@ctrkit/testkit';
 import { Bundle, Runc, type Spec, type SpecOptions, specFromImage } from '../../src/index.js';
-import { BUSYBOX_IMAGE, makeBusyboxRootfs } from './rootfs.js';
+import { BUSYBOX_IMAGE, makeBusyboxLayerRootfs } from './rootfs.js';
 
 export interface TestEnv {
   readonly dir: string;
@@ -21,7 +21,8 @@ export interface TestEnv {
 
 export async function makeEnv(tag: string, binary = 'runc'): Promise<TestEnv> {
   const dir = await makeTempDir(`rt-${tag}`);
-  const rootfs = await makeBusyboxRootfs(join(dir, 'rootfs'));
+  // The rootfs arrives as an image layer would: diffed into a tar.gz and applied by @ctrkit/snapshotter.
+  const rootfs = await makeBusyboxLayerRootfs(join(dir, 'rootfs'));
   const runc = new Runc({ binary, root: join(dir, 'state') });
   const cgroupPrefix = uniqueName('cg');
   let n = 0;
