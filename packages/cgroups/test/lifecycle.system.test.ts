@@ -1,7 +1,7 @@
 // The cgroup lifecycle on the real kernel, in every v1 hierarchy this host mounts (and
 // the cgroup2 mount on a hybrid or unified host): create, set, limits in the files,
 // attach, stats, load, busy delete, delete.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { requires } from '@ctrkit/testkit';
@@ -75,6 +75,39 @@ describe.runIf(gate.ok)('cgroup v1 lifecycle (real kernel)', () => {
     expect(err.cause).toMatchObject({ code: 'ERR_CGROUP_INVALID_VALUE', errno: 'EINVAL' });
     expect(err.cause.message).toMatch(/"50000" for .*cpu\.cfs_quota_us/);
     expect(err.applied.map((w: { file: string }) => w.file)).toEqual([expect.stringMatching(/cpu\.cfs_period_us$/)]);
+  });
+
+  it('period → quota → period: a period the kernel refuses first is retried after the quota (runc#3084)', async () => {
+    const p = await Cgroup.create(`${parent}/q`, { resources: { cpu: { quota: 50000, period: 100000 } } });
+    const c = await p.child('c', { resources: { cpu: { quota: 40000, period: 100000 } } });
+    // Writing period 50000 first would make 40000/50000 = 0.8 > the parent's 0.5: EINVAL.
+    const res = await c.set({ cpu: { quota: 20000, period: 50000 } });
+    expect(res.writes.map((w) => `${w.file.split('/').pop()}=${w.value}`)).toEqual([
+      'cpu.cfs_quota_us=20000',
+      'cpu.cfs_period_us=50000',
+    ]);
+    const dir = c.directories.find((d) => d.startsWith('/sys/fs/cgroup/cpu/')) ?? '';
+    expect(readFileSync(join(dir, 'cpu.cfs_period_us'), 'utf8').trim()).toBe('50000');
+    expect(readFileSync(join(dir, 'cpu.cfs_quota_us'), 'utf8').trim()).toBe('20000');
+  });
+
+  it('real-time runtime and period, and blkio throttles on a real disk', async () => {
+    // Every ancestor needs real-time runtime for a child to get some (the root has 950 ms/s).
+    await Cgroup.create(parent, { resources: { cpu: { realtimeRuntime: 30000 } } });
+    const p = await Cgroup.create(`${parent}/rt`, {
+      resources: { cpu: { realtimeRuntime: 20000, realtimePeriod: 1000000 } },
+    });
+    const c = await p.child('c', { resources: { cpu: { realtimeRuntime: 10000 } } });
+    const dir = c.directories.find((d) => d.startsWith('/sys/fs/cgroup/cpu/')) ?? '';
+    expect(readFileSync(join(dir, 'cpu.rt_runtime_us'), 'utf8').trim()).toBe('10000');
+    const disk = readdirSync('/sys/block').find((d) => !/^(loop|ram|zram)/.test(d));
+    expect(disk).toBeDefined();
+    const [major, minor] = readFileSync(`/sys/block/${disk}/dev`, 'utf8').trim().split(':').map(Number);
+    await c.set({ blockIO: { throttleReadBpsDevice: [{ major: major ?? 0, minor: minor ?? 0, rate: 1048576 }] } });
+    const blkio = c.directories.find((d) => d.startsWith('/sys/fs/cgroup/blkio/')) ?? '';
+    expect(readFileSync(join(blkio, 'blkio.throttle.read_bps_device'), 'utf8').trim()).toBe(
+      `${major}:${minor} 1048576`,
+    );
   });
 
   it('attaches a process everywhere, reads its stats, and delete waits for it to go', async () => {

@@ -168,6 +168,9 @@ const RANGES: Record<string, string> = {
   'cpu.cfs_period_us': 'accepted: 1000..1000000 µs, and the quota/period ratio must not exceed the parent',
   'cpu.cfs_quota_us': 'accepted: -1 (unlimited) or >= 1000 µs, within the parent ratio',
   'cpu.cfs_burst_us': 'accepted: 0..quota µs',
+  'cpu.rt_runtime_us':
+    'accepted: -1 or 0..period µs; the children together must fit in the parent runtime, so every ancestor needs some',
+  'cpu.rt_period_us': 'accepted: 1..1000000 µs, with runtime <= period',
   'cpu.max': 'accepted: "max PERIOD" or "QUOTA PERIOD" with QUOTA >= 1000 and PERIOD in 1000..1000000',
   'cpu.max.burst': 'accepted: 0..quota µs',
   'memory.limit_in_bytes': 'accepted: -1 or a byte count; it must stay <= memory.memsw.limit_in_bytes',
