@@ -216,6 +216,16 @@ for (const driver of ['overlayfs', 'native'] as DriverName[]) {
       );
     });
 
+    it('a layer blob missing from the store fails with ERR_UNPACK_BLOB_MISSING', async () => {
+      const img = await buildImage(join(dir, 'img'), [BASE, WHITEOUTS]);
+      await storeImage(store, img);
+      await rm(store.blobPath(img.layers[1]!.digest));
+      await expect(unpackImage(img.manifest, { contentStore: store, snapshotter: sn })).rejects.toMatchObject({
+        code: 'ERR_UNPACK_BLOB_MISSING',
+      });
+      expect((await all()).map((i) => i.kind)).toEqual(['Committed']);
+    });
+
     it('rejects a descriptor that is not an image', async () => {
       const img = await buildImage(join(dir, 'img'), [BASE]);
       await storeImage(store, img);

@@ -30,6 +30,7 @@ const KIND = {
   ERR_INVALID_MOUNT: 'invalid-argument',
   ERR_UNPACK_INVALID_IMAGE: 'invalid-argument',
   ERR_UNPACK_DIGEST_MISMATCH: 'failed-precondition',
+  ERR_UNPACK_BLOB_MISSING: 'not-found',
   ERR_UNSUPPORTED: 'not-implemented',
 } as const satisfies Record<string, ErrorKind>;
 

@@ -3,6 +3,7 @@
 // with its compressed digest and diffID verified in the same pass, and committed under its
 // chainID; a mismatch removes the Active snapshot, so nothing half-applied is committed.
 import { randomBytes } from 'node:crypto';
+import { access } from 'node:fs/promises';
 import {
   chainIds,
   checkLayerCount,
@@ -27,6 +28,12 @@ import type { Mount } from './types.js';
 export interface UnpackContentProvider {
   readBlob(desc: { digest: string; size?: number }): Promise<Buffer>;
   createReadStream(desc: { digest: string; size?: number }): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * Where a blob lives on disk, if the store keeps files (ctrkit's ContentStore does).
+   * applyLayer then reads the file itself with large reads; the digest and size it
+   * computes in the same pass are checked here, so nothing is hashed twice.
+   */
+  blobPath?(digest: string): string;
 }
 
 export interface UnpackProgress {
@@ -175,7 +182,20 @@ async function applyInto(mounts: readonly Mount[], layer: LayerJob, opts: Unpack
   } else {
     throw new SnapshotError('ERR_INVALID_MOUNT', `cannot apply into mounts ${JSON.stringify(mounts)}`);
   }
-  const blob = await opts.contentStore.createReadStream(layer.desc);
+  const store = opts.contentStore;
+  let blob: string | AsyncIterable<Uint8Array>;
+  if (store.blobPath) {
+    blob = store.blobPath(layer.desc.digest);
+    await access(blob).catch((err) => {
+      throw new SnapshotError(
+        'ERR_UNPACK_BLOB_MISSING',
+        `layer ${layer.desc.digest} of ${layer.chainId} is not in the content store; fetch the image first`,
+        { key: layer.chainId, cause: err },
+      );
+    });
+  } else {
+    blob = await store.createReadStream(layer.desc);
+  }
   let result: Awaited<ReturnType<typeof applyLayer>>;
   try {
     result = await applyLayer(dir, blob, { whiteouts, signal: opts.signal, expectedSize: layer.desc.size });
@@ -183,6 +203,9 @@ async function applyInto(mounts: readonly Mount[], layer: LayerJob, opts: Unpack
     const code = (err as { code?: string }).code;
     if (code === 'ERR_DIGEST_MISMATCH' || code === 'ERR_SIZE_MISMATCH') throw mismatch(layer, 'blob', String(err));
     throw err;
+  }
+  if (result.size !== layer.desc.size) {
+    throw mismatch(layer, 'blob size', `read ${result.size} bytes, the manifest says ${layer.desc.size}`);
   }
   if (result.compressedDigest !== layer.desc.digest) {
     throw mismatch(layer, 'blob', `computed ${result.compressedDigest}, the manifest says ${layer.desc.digest}`);

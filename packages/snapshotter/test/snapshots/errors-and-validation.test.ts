@@ -27,6 +27,7 @@ describe('snapshot error codes', () => {
       'ERR_INVALID_MOUNT',
       'ERR_UNPACK_INVALID_IMAGE',
       'ERR_UNPACK_DIGEST_MISMATCH',
+      'ERR_UNPACK_BLOB_MISSING',
       'ERR_UNSUPPORTED',
     ]);
   });
