@@ -1,5 +1,6 @@
 // Namespace-scoped opening on the real kernel, and the libuv thread-pool safety check:
 // after all of it, no thread of this process (main, pool, or any other) left the host netns.
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, readFileSync, readlinkSync, readSync, writeSync } from 'node:fs';
 import { readlink, stat } from 'node:fs/promises';
 import { requires, threadsOutsideNamespace, uniqueName } from '@ctrkit/testkit';
@@ -14,7 +15,7 @@ import {
   openInNamespace,
   openNetlinkSocket,
 } from '../src/index.js';
-import { getLinkDump, listLinks } from './helpers/rtnl.js';
+import { firstMessage, getLinkDump, listLinks, setLinkUp } from './helpers/rtnl.js';
 
 const gate = requires('root', 'cap:SYS_ADMIN', 'cap:NET_ADMIN');
 
@@ -29,6 +30,12 @@ describe.runIf(gate.ok)('network namespaces', () => {
       if (existsSync(`/run/netns/${n}`)) await deleteNetns(n);
     }
   });
+
+  async function nsFd(path: string): Promise<number> {
+    const fd = await openInNamespace(path, '/proc/thread-self/ns/net', O.RDONLY);
+    fds.push(fd);
+    return fd;
+  }
 
   async function netns(): Promise<string> {
     const name = uniqueName('sys');
@@ -142,6 +149,46 @@ describe.runIf(gate.ok)('network namespaces', () => {
       await expect(never).rejects.toThrow('gave up');
     } finally {
       sock.close();
+    }
+  });
+
+  it('delivers multicast events to a socket bound to groups in the same netns', async () => {
+    const path = await netns();
+    const RTMGRP_LINK = 1;
+    const events = await openNetlinkSocket(NETLINK.ROUTE, { netns: path, groups: RTMGRP_LINK });
+    const control = await openNetlinkSocket(NETLINK.ROUTE, { netns: path });
+    try {
+      const event = events.recv(); // pending before anything happens
+      control.send(setLinkUp(3, 1));
+      expect(firstMessage(await control.recv())).toEqual({ type: 2, seq: 3, error: 0 }); // ACK
+      const got = firstMessage(await event);
+      expect(got.type).toBe(16); // RTM_NEWLINK notification for lo going up
+      expect(got.seq).toBe(0);
+    } finally {
+      events.close();
+      control.close();
+    }
+    expect(threadsOutsideNamespace('net')).toEqual([]);
+  });
+
+  it('opens by the /proc/PID/ns/net path of a process living in the netns', async () => {
+    const path = await netns();
+    const name = path.slice('/run/netns/'.length);
+    // iproute2 itself enters our namespace: proof the bind mount is what `ip netns` expects.
+    const child = spawn('ip', ['netns', 'exec', name, 'sleep', '30'], { stdio: 'ignore' });
+    try {
+      const nsLink = `/proc/${child.pid}/ns/net`;
+      const inNs = readlinkSync(`/proc/self/fd/${await nsFd(path)}`);
+      for (let i = 0; i < 200 && readlinkSync(nsLink) !== inNs; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(readlinkSync(nsLink)).toBe(inNs);
+      const sock = await openNetlinkSocket(NETLINK.ROUTE, { netns: nsLink });
+      try {
+        expect(await listLinks(sock, 11)).toEqual(['lo']);
+      } finally {
+        sock.close();
+      }
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 

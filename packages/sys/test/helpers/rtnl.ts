@@ -41,3 +41,23 @@ export async function listLinks(sock: NetlinkSocket, seq = 1): Promise<string[]>
     }
   }
 }
+
+/** RTM_NEWLINK setting IFF_UP on ifindex `index` (lo is 1 in a fresh netns), with an ACK. */
+export function setLinkUp(seq: number, index: number): Buffer {
+  const b = Buffer.alloc(32);
+  b.writeUInt32LE(32, 0);
+  b.writeUInt16LE(16, 4); // RTM_NEWLINK
+  b.writeUInt16LE(NLM_F_REQUEST | 0x4 /* ACK */, 6);
+  b.writeUInt32LE(seq, 8);
+  b.writeInt32LE(index, 20); // ifi_index
+  b.writeUInt32LE(1, 24); // ifi_flags = IFF_UP
+  b.writeUInt32LE(1, 28); // ifi_change = IFF_UP
+  return b;
+}
+
+/** The nlmsg type and, for NLMSG_ERROR, the error code of the first message in `buf`. */
+export function firstMessage(buf: Buffer): { type: number; seq: number; error?: number } {
+  const type = buf.readUInt16LE(4);
+  const seq = buf.readUInt32LE(8);
+  return type === NLMSG_ERROR ? { type, seq, error: buf.readInt32LE(16) } : { type, seq };
+}
