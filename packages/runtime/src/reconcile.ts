@@ -1,16 +1,19 @@
 // After a crash of the process that ran them, containers outlive their supervisor
 // (a killed foreground runc leaves its container running, reference §2.6). reconcile()
-// lists what the runtime still knows under its root and deletes it (or only reports),
-// removes the cgroup parents recorded at start, and ctrkit's stray per-container files.
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { RuntimeError } from './errors.js';
-import { removeCgroupLeftovers } from './internal/cgroup-leftovers.js';
+// lists what the runtime still knows under its root and deletes it, reports it, or
+// re-attaches to it; removes the cgroup parents recorded at start and stray files.
+import { readdir, rm } from 'node:fs/promises';
+import { AttachedContainer } from './attached-container.js';
+import { removeRecorded } from './internal/recorded-cleanup.js';
 import { Runc } from './runc.js';
 import type { ContainerStatus } from './runc-types.js';
 
 export interface ReconcileOptions {
-  /** 'delete' force-deletes every container found; 'report' only lists them. @default 'delete' */
-  readonly action?: 'delete' | 'report';
+  /**
+   * 'delete' force-deletes every container found; 'report' only lists them; 'attach'
+   * returns a handle on each live one (stopped ones are deleted). @default 'delete'
+   */
+  readonly action?: 'delete' | 'report' | 'attach';
   /** Only containers whose id passes this filter are touched. */
   readonly filter?: (id: string) => boolean;
 }
@@ -21,6 +24,8 @@ export interface ReconciledContainer {
   readonly pid: number;
   readonly bundle: string;
   readonly deleted: boolean;
+  /** With action 'attach', a handle on a container that is still created, running or paused. */
+  readonly attached?: AttachedContainer;
 }
 
 /** Finds containers left under `runtime.root` and deletes (or reports) them. */
@@ -32,14 +37,19 @@ export async function reconcile(runtime: Runc | string, opts: ReconcileOptions =
   const out: ReconciledContainer[] = [];
   for (const c of found) {
     let deleted = false;
-    if (action === 'delete') {
+    if (action === 'attach' && c.status !== 'stopped' && c.pid > 0) {
+      const attached = await AttachedContainer.attach(rt, c);
+      out.push({ id: c.id, status: c.status, pid: c.pid, bundle: c.bundle, deleted, attached });
+      continue;
+    }
+    if (action === 'delete' || action === 'attach') {
       await rt.delete(c.id, { force: true });
       deleted = true;
       await removeRecorded(rt, c.id);
     }
     out.push({ id: c.id, status: c.status, pid: c.pid, bundle: c.bundle, deleted });
   }
-  if (action === 'delete') {
+  if (action !== 'report') {
     // Files of containers runc no longer knows (it exited, or never started).
     let names: string[] = [];
     try {
@@ -56,22 +66,4 @@ export async function reconcile(runtime: Runc | string, opts: ReconcileOptions =
     }
   }
   return out;
-}
-
-async function removeRecorded(rt: Runc, id: string): Promise<void> {
-  const file = `${rt.root}/${id}.cgroups.json`;
-  let plan: unknown;
-  try {
-    plan = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new RuntimeError('ERR_RUNTIME', 'internal', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  if (Array.isArray(plan))
-    await removeCgroupLeftovers(
-      plan.filter((p): p is string => typeof p === 'string' && p.startsWith('/sys/fs/cgroup/')),
-    );
-  await Promise.all(
-    [`${id}.pid`, `${id}.log.json`, `${id}.cgroups.json`].map((f) => rm(`${rt.root}/${f}`, { force: true })),
-  );
 }

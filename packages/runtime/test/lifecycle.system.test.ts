@@ -181,4 +181,23 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     expect((await d.wait()).signal).toBe('SIGKILL');
     expect(await env.runc.list()).toEqual([]);
   });
+
+  it("reconcile({ action: 'attach' }) hands back live containers nobody supervises", async () => {
+    // A detached runc run: what a crashed parent leaves (no supervisor, no exit status).
+    const parent = `${env.cgroupPrefix}att`;
+    rawParents.push(parent);
+    const { id, bundle } = await env.bundle({ args: ['sleep', '60'], cgroupsPath: `/${parent}/x` });
+    ids.push(id);
+    const p = env.runc.run(id, { bundle: bundle.dir, detach: true });
+    expect((await p.exited).status).toBe(0);
+    const [found] = await reconcile(env.runc, { action: 'attach' });
+    expect(found?.id).toBe(id);
+    const a = found?.attached;
+    if (!a) throw new Error('not attached');
+    expect(a.pid).toBe((await env.runc.state(id)).pid);
+    await a.kill('SIGKILL');
+    await a.exited;
+    await a.delete();
+    expect(await env.runc.list()).toEqual([]);
+  });
 });
