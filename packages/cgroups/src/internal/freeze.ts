@@ -33,20 +33,22 @@ function timeout(dir: string, ms: number): CgroupError {
 export async function freezeV1(dir: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const file = join(dir, 'freezer.state');
   const end = performance.now() + timeoutMs;
-  for (let i = 0; ; i++) {
-    if (i % 50 === 49) {
-      writeValue(file, 'THAWED');
-      await sleep(10, signal);
-    }
-    writeValue(file, 'FROZEN');
-    const state = stateV1(dir);
-    if (state === 'frozen') return;
-    if (performance.now() >= end || signal?.aborted) {
-      writeValue(file, 'THAWED');
+  try {
+    for (let i = 0; ; i++) {
       signal?.throwIfAborted();
-      throw timeout(dir, timeoutMs);
+      if (i % 50 === 49) {
+        writeValue(file, 'THAWED');
+        await sleep(10, signal);
+      }
+      writeValue(file, 'FROZEN');
+      if (stateV1(dir) === 'frozen') return;
+      if (performance.now() >= end) throw timeout(dir, timeoutMs);
+      await sleep(i < 10 ? 0 : 1, signal);
     }
-    await sleep(i < 10 ? 0 : 1, signal);
+  } catch (err) {
+    // Never leave it half-frozen: a timeout or an abort thaws again.
+    writeValue(file, 'THAWED');
+    throw err;
   }
 }
 
@@ -56,17 +58,19 @@ export async function thawV1(dir: string): Promise<void> {
 }
 
 export async function freezeV2(dir: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
   writeValue(join(dir, 'cgroup.freeze'), '1');
   const end = performance.now() + timeoutMs;
   let wait = 0;
-  while (stateV2(dir) !== 'frozen') {
-    if (performance.now() >= end || signal?.aborted) {
-      writeValue(join(dir, 'cgroup.freeze'), '0');
-      signal?.throwIfAborted();
-      throw timeout(dir, timeoutMs);
+  try {
+    while (stateV2(dir) !== 'frozen') {
+      if (performance.now() >= end) throw timeout(dir, timeoutMs);
+      await sleep(wait, signal);
+      wait = Math.min(wait + 1, 10);
     }
-    await sleep(wait, signal);
-    wait = Math.min(wait + 1, 10);
+  } catch (err) {
+    writeValue(join(dir, 'cgroup.freeze'), '0');
+    throw err;
   }
 }
 
