@@ -62,6 +62,7 @@ export async function readDockerArchive(
   const members = new Map<string, Member>();
   const links = new Map<string, string>();
   const added: Digest[] = [];
+  const commits: Promise<void>[] = [];
   const ex = extract();
   source.on('error', (err: Error) => ex.destroy(err));
   const onAbort = () => ex.destroy(abortError(signal!));
@@ -81,10 +82,13 @@ export async function readDockerArchive(
         for await (const c of entry) parts.push(c as Buffer);
         small.set(name, Buffer.concat(parts));
       } else {
-        const m = await ingestMember(store, entry as AsyncIterable<Buffer>, name, added);
-        members.set(name, m);
+        const { done } = await ingestMember(store, entry as AsyncIterable<Buffer>, name, added);
+        const recorded = done.then((m) => void members.set(name, m));
+        recorded.catch(() => {}); // awaited by settle(); keeps an early failure from going unhandled
+        commits.push(recorded);
       }
     }
+    await settle(commits);
     const images = await assemble(small, members, links, store, added);
     if (options.images) {
       for (const img of images)
@@ -92,6 +96,7 @@ export async function readDockerArchive(
     }
     return images;
   } catch (err) {
+    await Promise.allSettled(commits);
     // Leave the store as it was: drop the blobs this read added.
     for (const d of added) await store.delete(d).catch(() => {});
     if (err instanceof OciImageError) throw err;
@@ -106,18 +111,37 @@ export async function readDockerArchive(
   }
 }
 
+// Members are written in ~1 MiB runs; the commit (fsync + link) runs in the background
+// while the next member streams in, so the disk flush overlaps the read.
+const WRITE_RUN = 1 << 20;
+
 async function ingestMember(
   store: ContentStore,
   entry: AsyncIterable<Buffer>,
   name: string,
   added: Digest[],
-): Promise<Member> {
+): Promise<{ done: Promise<Member> }> {
   const w: ContentWriter = await store.writer(`docker-archive-${randomBytes(8).toString('hex')}`);
   let compression: Compression | undefined;
   const diff = createDigester();
   let gunzip: ReturnType<typeof createGunzip> | undefined;
   let inflated: Promise<void> | undefined;
+  const fail = async (err: unknown): Promise<never> => {
+    await w.close();
+    await store.abort(w.ref).catch(() => {});
+    throw new OciImageError('ERR_INVALID_ARCHIVE', `archive member ${name}: ${(err as Error).message}`, { cause: err });
+  };
   try {
+    let run: Buffer[] = [];
+    let runLen = 0;
+    const flush = async () => {
+      if (runLen === 0) return;
+      const buf = run.length === 1 ? run[0]! : Buffer.concat(run, runLen);
+      run = [];
+      runLen = 0;
+      if (gunzip && !gunzip.write(buf)) await new Promise((r) => gunzip!.once('drain', r));
+      await w.write(buf);
+    };
     for await (const c of entry) {
       if (compression === undefined) {
         compression = detectCompression(c);
@@ -129,27 +153,37 @@ async function ingestMember(
           })();
         }
       }
-      if (gunzip && !gunzip.write(c)) await new Promise((r) => gunzip!.once('drain', r));
-      await w.write(c);
+      run.push(c);
+      runLen += c.length;
+      if (runLen >= WRITE_RUN) await flush();
     }
+    await flush();
     gunzip?.end();
     await inflated;
-    const size = w.offset;
-    let digest: Digest;
-    try {
-      digest = await w.commit();
-      added.push(digest);
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ERR_ALREADY_EXISTS') throw err;
-      digest = w.digest();
-    }
-    compression ??= 'none';
-    return { digest, size, compression, diffId: compression === 'gzip' ? digestFromHash('sha256', diff) : digest };
   } catch (err) {
-    await w.close();
-    await store.abort(w.ref).catch(() => {});
-    throw new OciImageError('ERR_INVALID_ARCHIVE', `archive member ${name}: ${(err as Error).message}`, { cause: err });
+    return fail(err);
   }
+  const size = w.offset;
+  const kind = compression ?? 'none';
+  const committed = w.commit().then(
+    (digest) => {
+      added.push(digest);
+      return digest;
+    },
+    (err) => {
+      if ((err as { code?: string }).code === 'ERR_ALREADY_EXISTS') return w.digest();
+      return fail(err);
+    },
+  );
+  // Hand back a promise so the caller can read on while this one is flushed to disk.
+  return {
+    done: committed.then((digest) => ({
+      digest,
+      size,
+      compression: kind,
+      diffId: kind === 'gzip' ? digestFromHash('sha256', diff) : digest,
+    })),
+  };
 }
 
 interface ManifestEntry {
@@ -248,4 +282,10 @@ async function assemble(
     out.push({ names, descriptor, manifest, config, diffIds, chainIds: chainIds(diffIds) });
   }
   return out;
+}
+
+async function settle(tasks: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -148,7 +148,8 @@ export class Repository implements BlobReader, BlobWriter {
     });
     if (res.status === 404) throw new OciImageError('ERR_NOT_FOUND', `blob ${desc.digest} is not in ${this.name}`);
     if (!res.ok) throw await registryError(res, `GET blob ${desc.digest}`);
-    const body = Readable.fromWeb(res.body as never);
+    // Node's web stream is async-iterable; iterating it directly skips a Readable adapter.
+    const body = (res.body ?? []) as AsyncIterable<Uint8Array>;
     // A registry that ignores Range sends everything: skip what we already have.
     if (offset > 0 && res.status === 200) return skip(body, offset);
     return body;
