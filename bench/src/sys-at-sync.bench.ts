@@ -7,7 +7,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AT, fstatatSync, O, openat2, openat2Sync, openRoot, RESOLVE } from '@ctrkit/sys';
-import { measure, report } from './harness.js';
+import { measure, report, type Sample } from './harness.js';
 
 const FILES = 2000;
 const STATS = 20000;
@@ -24,21 +24,46 @@ const fresh = () => {
 };
 const done = () => closeSync(rootFd);
 const flags = O.WRONLY | O.CREAT | O.EXCL;
-const opts = { warmup: 2, reps: 7, before: fresh, after: done };
+// The variants take turns within each repetition (A B C D, A B C D, ...): on a shared,
+// loaded machine that spreads load drift over all of them instead of whichever ran last.
+async function interleaved(variants: Record<string, () => unknown>, reps: number): Promise<Record<string, Sample>> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let r = -1; r < reps; r++) {
+    for (const [name, fn] of Object.entries(variants)) {
+      const s = await measure(fn, { warmup: 0, reps: 1, before: fresh, after: done });
+      if (r >= 0) samples[name]!.push(s.median); // r = -1 is the warm-up round
+    }
+  }
+  const out: Record<string, Sample> = {};
+  for (const [name, xs] of Object.entries(samples)) {
+    const sorted = [...xs].sort((a, b) => a - b);
+    out[name] = { median: sorted[sorted.length >> 1]!, min: sorted[0]!, max: sorted.at(-1)!, samples: xs };
+  }
+  return out;
+}
 
 try {
-  const oursSync = await measure(() => {
-    for (let i = 0; i < FILES; i++) closeSync(openat2Sync(rootFd, `f${i}`, flags, 0o644, RESOLVE.IN_ROOT));
-  }, opts);
-  const nodeSync = await measure(() => {
-    for (let i = 0; i < FILES; i++) closeSync(openSync(join(dir, `f${i}`), 'wx', 0o644));
-  }, opts);
-  const oursAsync = await measure(async () => {
-    for (let i = 0; i < FILES; i++) closeSync(await openat2(rootFd, `f${i}`, flags, 0o644, RESOLVE.IN_ROOT));
-  }, opts);
-  const nodeAsync = await measure(async () => {
-    for (let i = 0; i < FILES; i++) await (await open(join(dir, `f${i}`), 'wx', 0o644)).close();
-  }, opts);
+  const r = await interleaved(
+    {
+      oursSync: () => {
+        for (let i = 0; i < FILES; i++) closeSync(openat2Sync(rootFd, `f${i}`, flags, 0o644, RESOLVE.IN_ROOT));
+      },
+      nodeSync: () => {
+        for (let i = 0; i < FILES; i++) closeSync(openSync(join(dir, `f${i}`), 'wx', 0o644));
+      },
+      oursAsync: async () => {
+        for (let i = 0; i < FILES; i++) closeSync(await openat2(rootFd, `f${i}`, flags, 0o644, RESOLVE.IN_ROOT));
+      },
+      nodeAsync: async () => {
+        for (let i = 0; i < FILES; i++) await (await open(join(dir, `f${i}`), 'wx', 0o644)).close();
+      },
+    },
+    7,
+  );
+  const oursSync = r.oursSync!;
+  const nodeSync = r.nodeSync!;
+  const oursAsync = r.oursAsync!;
+  const nodeAsync = r.nodeAsync!;
 
   fresh();
   closeSync(openSync(join(dir, 'x'), 'w'));
