@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { requires } from '@ctrkit/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Cgroup, type CgroupEvent } from '../src/index.js';
-import { type Held, hold, leftovers, removeAll, sleepMs, testParentPath } from './helpers/system.js';
+import { type Held, hold, leftovers, removeAll, sleepMs, testParentPath, waitFor } from './helpers/system.js';
 
 const parent = testParentPath();
 const kids: Held[] = [];
@@ -79,7 +79,8 @@ describe.runIf(pidsGate.ok)('cgroup v2 pids (real kernel)', () => {
     kids.push(h);
     await cg.addProcess(h.pid);
     h.release();
-    await sleepMs(800);
+    const events = join(cg.directories.at(-1) ?? '', 'pids.events');
+    expect(await waitFor(() => Number(/max (\d+)/.exec(readFileSync(events, 'utf8'))?.[1]) > 0)).toBe(true);
     const s = await cg.stats();
     expect(s.pids?.limit).toBe(16);
     expect(s.pids?.current).toBeLessThanOrEqual(16);

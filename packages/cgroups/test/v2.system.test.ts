@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { requires } from '@ctrkit/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Cgroup, type CgroupEvent, detectMode } from '../src/index.js';
-import { type Held, hold, leftovers, removeAll, sleepMs, testParentPath } from './helpers/system.js';
+import { type Held, hold, leftovers, removeAll, sleepMs, testParentPath, waitFor } from './helpers/system.js';
 
 const gate = requires('root', 'cgroup:v2');
 const parent = testParentPath();
@@ -50,7 +50,7 @@ describe.runIf(gate.ok)('cgroup2 core (real kernel)', () => {
     });
     await cg.addProcess(h.pid);
     h.release();
-    await sleepMs(300);
+    expect(await waitFor(() => lines > 5)).toBe(true);
     await cg.freeze({ timeoutMs: 5000 });
     expect(await cg.freezerState()).toBe('frozen');
     await sleepMs(50);
@@ -58,8 +58,7 @@ describe.runIf(gate.ok)('cgroup2 core (real kernel)', () => {
     await sleepMs(400);
     expect(lines).toBe(a);
     await cg.thaw();
-    await sleepMs(400);
-    expect(lines).toBeGreaterThan(a + 5);
+    expect(await waitFor(() => lines > a + 5)).toBe(true);
     expect(await cg.freezerState()).toBe('thawed');
   });
 
@@ -86,9 +85,9 @@ describe.runIf(gate.ok)('cgroup2 core (real kernel)', () => {
     })();
     await sleepMs(20);
     await cg.freeze();
-    await sleepMs(50);
+    expect(await waitFor(() => seen.length >= 1)).toBe(true);
     await cg.thaw();
-    await sleepMs(50);
+    expect(await waitFor(() => seen.length >= 2)).toBe(true);
     await cg.kill();
     await watching;
     clearTimeout(timer);

@@ -61,3 +61,13 @@ export function hold(script: string, options: { stdout?: 'pipe' | 'ignore' } = {
 }
 
 export const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `cond` until it holds (resolves true) or `timeoutMs` passes (resolves false). */
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    if (await cond()) return true;
+    await sleepMs(20);
+  }
+  return cond();
+}
