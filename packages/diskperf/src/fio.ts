@@ -19,6 +19,8 @@ export interface FioOptions {
   readonly ioengine?: 'libaio' | 'psync' | 'io_uring' | 'sync';
   /** @default 1 */
   readonly numjobs?: number;
+  /** Run the jobs as threads of one process (fio --thread), as probe() does above depth 1. @default false */
+  readonly thread?: boolean;
   /** @default 5000 */
   readonly runtimeMs?: number;
   /** @default true */
@@ -80,7 +82,8 @@ export async function runFio(o: FioOptions): Promise<FioResult> {
     '--group_reporting',
     `--direct=${(o.direct ?? true) ? 1 : 0}`,
     '--time_based',
-    `--runtime=${Math.max(1, Math.round((o.runtimeMs ?? 5000) / 1000))}s`,
+    `--runtime=${Math.max(1, Math.round(o.runtimeMs ?? 5000))}ms`,
+    ...(o.thread ? ['--thread'] : []),
     '--output-format=json',
     '--randrepeat=0',
     '--norandommap',
