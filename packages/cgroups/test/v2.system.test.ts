@@ -2,7 +2,7 @@
 // host's hugetlb-only one (procs, freeze, kill, cgroup.events watching, PSI files).
 // Mode 'unified' uses only the cgroup2 hierarchy, so on a hybrid host this exercises
 // the v2 paths instead of the v1 freezer.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { requires } from '@ctrkit/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Cgroup, type CgroupEvent, detectMode } from '../src/index.js';
@@ -133,6 +133,31 @@ describe.runIf(gate.ok)('cgroup2 core (real kernel)', () => {
     expect((await h.exited).signal).toBe('SIGKILL');
     await domain.delete();
     expect(leftovers(`${parent}/dom`)).toEqual([]);
+  });
+
+  it('watching 300 cgroups costs no extra inotify instance (one per event loop, shared watches)', async () => {
+    const inotifyFds = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === 'anon_inode:inotify';
+        } catch {
+          return false;
+        }
+      }).length;
+    const many: Cgroup[] = [];
+    for (let i = 0; i < 300; i++) many.push(await Cgroup.create(`${parent}/many/c${i}`, { mode: 'unified' }));
+    const before = inotifyFds();
+    const ac = new AbortController();
+    const loops = many.map(async (cg) => {
+      try {
+        for await (const _ of cg.events({ signal: ac.signal })) {
+        }
+      } catch {}
+    });
+    await sleepMs(100);
+    expect(inotifyFds() - before).toBeLessThanOrEqual(1);
+    ac.abort();
+    await Promise.all(loops);
   });
 
   it('kernel value errors on v2 files are typed (cgroup.freeze 2 is ERANGE)', async () => {
