@@ -1,5 +1,6 @@
 // The subset of the OCI runtime-spec (config.md, config-linux.md, v1.0.2 as runc 1.1.5
 // speaks it) that ctrkit generates and validates. Field names are the JSON names.
+import type { LinuxResources } from '@ctrkit/cgroups';
 
 export interface Spec {
   ociVersion: string;
@@ -95,41 +96,11 @@ export interface IdMapping {
   size: number;
 }
 
-export interface DeviceCgroup {
-  allow: boolean;
-  type?: 'a' | 'b' | 'c';
-  major?: number;
-  minor?: number;
-  access?: string;
-}
-
-/** `linux.resources`: the runtime-spec LinuxResources shape (what `runc update -r` takes). */
-export interface Resources {
-  devices?: DeviceCgroup[];
-  memory?: {
-    limit?: number;
-    reservation?: number;
-    swap?: number;
-    kernel?: number;
-    kernelTCP?: number;
-    swappiness?: number;
-    disableOOMKiller?: boolean;
-  };
-  cpu?: {
-    shares?: number;
-    quota?: number;
-    period?: number;
-    realtimeRuntime?: number;
-    realtimePeriod?: number;
-    cpus?: string;
-    mems?: string;
-  };
-  pids?: { limit: number };
-  blockIO?: { weight?: number; leafWeight?: number };
-  hugepageLimits?: { pageSize: string; limit: number }[];
-  network?: { classID?: number; priorities?: { name: string; priority: number }[] };
-  unified?: Record<string, string>;
-}
+/**
+ * `linux.resources`: the runtime-spec LinuxResources shape, as @ctrkit/cgroups defines it
+ * (so a spec's resources can be applied to a cgroup unchanged, and what `runc update -r` takes).
+ */
+export type Resources = LinuxResources;
 
 export interface Device {
   path: string;

@@ -15,7 +15,6 @@ import {
   stderrMessage,
 } from '../src/index.js';
 import { parseCgroupMounts } from '../src/internal/cgroup-mounts.js';
-import { parseFlatKeyed } from '../src/oom.js';
 
 describe('runc JSON log', () => {
   const log = [
@@ -143,14 +142,6 @@ describe('cgroup files', () => {
       { mountpoint: '/sys/fs/cgroup/memory', version: 1, controllers: ['memory'], root: '/' },
       { mountpoint: '/sys/fs/cgroup/cpu', version: 1, controllers: ['cpu'], root: '/' },
     ]);
-  });
-  it('parses memory.oom_control and memory.events', () => {
-    expect(parseFlatKeyed('oom_kill_disable 0\nunder_oom 0\noom_kill 1\n')).toEqual({
-      oom_kill_disable: 0,
-      under_oom: 0,
-      oom_kill: 1,
-    });
-    expect(parseFlatKeyed('low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n').oom_kill).toBe(1);
   });
 });
 
