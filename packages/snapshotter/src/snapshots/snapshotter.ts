@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { SnapshotDriver } from './driver.js';
 import { storeLayout } from './driver.js';
-import { notFound, SnapshotError } from './errors.js';
-import { type MetadataDocument, MetadataStore, type SnapshotRecord, syncDir } from './metadata-store.js';
+import { SnapshotError } from './errors.js';
+import { MetadataStore, type SnapshotRecord, syncDir } from './metadata-store.js';
 import { nativeDriver } from './native-driver.js';
 import { overlayDriver } from './overlay-driver.js';
 import { OVERLAY_UNSAFE_PATH } from './overlay-options.js';
+import { chain, checkNew, exists, getRecord, toInfo } from './records.js';
 import { syncfs } from './sys.js';
 import type {
   CommitOptions,
   DriverName,
   Mount,
   SnapshotInfo,
-  SnapshotKind,
   SnapshotOptions,
   SnapshotUsage,
   WalkFilter,
@@ -304,64 +304,6 @@ export class Snapshotter {
       throw new SnapshotError('ERR_SNAPSHOT_STORE_CLOSED', `the snapshotter at ${this.root} is closed; open it again`);
     }
   }
-}
-
-/** Checks that `key` is free and `parent` is Committed; returns the parent chain's ids. */
-function checkNew(doc: MetadataDocument, key: string, parent: string | undefined): number[] {
-  if (doc.snapshots[key]) throw exists(key);
-  if (parent === undefined) return [];
-  const p = doc.snapshots[parent];
-  if (!p) throw notFound(parent, 'parent snapshot');
-  if (p.kind !== 'Committed') {
-    throw new SnapshotError(
-      'ERR_SNAPSHOT_PARENT_NOT_COMMITTED',
-      `parent ${JSON.stringify(parent)} is ${p.kind}; only a Committed snapshot can be a parent — commit it first`,
-      { key: parent },
-    );
-  }
-  return chain(doc, parent);
-}
-
-/** Ids of `parent` and its ancestors, nearest first. */
-function chain(doc: MetadataDocument, parent: string | undefined): number[] {
-  const ids: number[] = [];
-  const seen = new Set<string>();
-  while (parent !== undefined) {
-    const rec = doc.snapshots[parent];
-    if (!rec || seen.has(parent)) {
-      throw new SnapshotError('ERR_SNAPSHOT_STORE_CORRUPT', `the parent chain is broken at ${JSON.stringify(parent)}`, {
-        key: parent,
-      });
-    }
-    seen.add(parent);
-    ids.push(rec.id);
-    parent = rec.parent;
-  }
-  return ids;
-}
-
-function getRecord(doc: MetadataDocument, key: string): SnapshotRecord {
-  const rec = doc.snapshots[key];
-  if (!rec) throw notFound(key);
-  return rec;
-}
-
-function exists(key: string): SnapshotError {
-  return new SnapshotError('ERR_SNAPSHOT_EXISTS', `snapshot ${JSON.stringify(key)} already exists; pick another key`, {
-    key,
-  });
-}
-
-function toInfo(name: string, rec: SnapshotRecord): SnapshotInfo {
-  const info: SnapshotInfo = {
-    kind: rec.kind as SnapshotKind,
-    name,
-    ...(rec.parent !== undefined ? { parent: rec.parent } : {}),
-    labels: { ...rec.labels },
-    created: new Date(rec.created),
-    updated: new Date(rec.updated),
-  };
-  return info;
 }
 
 async function syncDirectory(dir: string): Promise<void> {
