@@ -1,6 +1,7 @@
 // ctr-lite: a small containerd-like command built only from ctrkit's public APIs.
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
+import { buildBusyboxImage, DEMO_IMAGE } from './busybox.js';
 import { exec, logs, ps, remove, stats, stop } from './commands/containers.js';
 import { demo } from './commands/demo.js';
 import { imageBuild, imageExport, imageImport, imageInspect, imageList, imageRemove } from './commands/image.js';
@@ -16,17 +17,27 @@ const program = new Command('ctr-lite')
   .description('A small containerd-like command composed from the ctrkit packages')
   .option('--root <dir>', 'state directory (content, images, snapshots, containers)', defaultRoot())
   .option('--json', 'print listings and results as JSON', false)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Options after `run IMAGE` or `exec ID` belong to the container's command.
+  .enablePositionalOptions();
 
 /** Runs an action with the state opened, closing it after; the return value is the exit code. */
 function action<A extends unknown[]>(fn: (ctx: Context, ...args: A) => Promise<number | undefined | void>) {
   return async (...args: A) => {
     const g = program.opts<{ root: string; json: boolean }>();
+    // If the event loop ever empties while the action still waits, Node would exit 0 as
+    // if all went well: make that visible instead.
+    const pending = () => {
+      console.error('ctr-lite: internal error: exited with the command unfinished');
+      process.exitCode = 70;
+    };
+    process.once('exit', pending);
     const ctx = await openContext(g.root, g.json);
     try {
       const code = await fn(ctx, ...args);
       if (typeof code === 'number') process.exitCode = code;
     } finally {
+      process.off('exit', pending);
       await ctx.close();
     }
   };
@@ -99,6 +110,16 @@ image
     ),
   );
 image
+  .command('busybox')
+  .description("build a one-layer busybox image from the host's busybox-static (offline)")
+  .option('--tag <name>', 'the image name', DEMO_IMAGE)
+  .action(
+    action(async (ctx, o: { tag: string }) => {
+      const d = await buildBusyboxImage(ctx, o.tag);
+      console.log(ctx.json ? JSON.stringify(d) : d.digest);
+    }),
+  );
+image
   .command('export <name>')
   .description('export an image as an OCI layout directory or a docker archive')
   .addOption(new Option('--format <format>', 'output format').choices(['oci', 'docker-archive']).default('oci'))
@@ -150,6 +171,7 @@ interface RunFlags {
 program
   .command('run <image> [cmd...]')
   .description("run a container in the foreground; exits with the container's exit code")
+  .passThroughOptions()
   .option('--rm', 'remove the container and its snapshot when it exits', false)
   .option('--name <id>', 'container name (default: random)')
   .option('--memory <size>', 'memory limit, e.g. 64m')
@@ -228,6 +250,7 @@ program
 program
   .command('exec <id> <cmd...>')
   .description('run a command in a running container')
+  .passThroughOptions()
   .option('-e, --env <K=V>', 'an environment variable (repeatable)', collect, [])
   .action(action((ctx, id: string, cmd: string[], o: { env: string[] }) => exec(ctx, id, cmd, o.env)));
 program

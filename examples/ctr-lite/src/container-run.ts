@@ -4,6 +4,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { Bundle, Container, type ExitResult, type Resources, specFromImage } from '@ctrkit/runtime';
 import { mountAll, unmountAll, unpackImage } from '@ctrkit/snapshotter';
 import type { Context } from './context.js';
@@ -207,17 +208,13 @@ function attachStdio(
     [c.stderr, process.stderr, 'stderr'],
   ] as const) {
     if (!src) continue;
-    pending.push(
-      new Promise((resolve) => {
-        src.on('data', (chunk: Buffer) => {
-          dst.write(chunk);
-          log.write(chunk);
-          onOutput?.(chunk, name);
-        });
-        src.on('end', resolve);
-        src.on('error', () => resolve());
-      }),
-    );
+    src.on('data', (chunk: Buffer) => {
+      dst.write(chunk);
+      log.write(chunk);
+      onOutput?.(chunk, name);
+    });
+    // finished() also settles for a stream that has already ended.
+    pending.push(finished(src).catch(() => {}));
   }
   if (c.stdin) {
     if (interactive) process.stdin.pipe(c.stdin);
