@@ -1,8 +1,10 @@
 // Limits are enforced, not just written: OOM kill with its event, a fork bomb stopped
 // at pids.max, a CPU hog held to its quota, freeze/thaw of a counting process, kill.
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { requires } from '@ctrkit/testkit';
+import { makeTempDir, requires } from '@ctrkit/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Cgroup, type CgroupEvent } from '../src/index.js';
 import { type Held, hold, leftovers, removeAll, sleepMs, testParentPath, waitFor } from './helpers/system.js';
@@ -134,6 +136,63 @@ describe.runIf(gate.ok)('limits are enforced (real kernel, v1)', () => {
     await cg.thaw();
     expect(await cg.freezerState()).toBe('thawed');
     expect(await waitFor(() => lines > a + 5)).toBe(true);
+  });
+
+  it('devices: after deny-all + allow /dev/null, /dev/zero cannot be opened', async () => {
+    const cg = await Cgroup.create(`${parent}/dev`, {
+      resources: {
+        devices: [
+          { allow: false, access: 'rwm' },
+          { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' },
+        ],
+      },
+    });
+    const h = hold('if head -c1 /dev/zero >/dev/null 2>&1; then exit 3; fi; echo ok > /dev/null && exit 0', {});
+    kids.push(h);
+    await cg.addProcess(h.pid);
+    h.release();
+    expect(await h.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('cpuset: a process is confined to the CPUs of its cgroup', async () => {
+    const cg = await Cgroup.create(`${parent}/cpuset`, { resources: { cpu: { cpus: '0', mems: '0' } } });
+    const h = hold('exec sleep 30');
+    kids.push(h);
+    await cg.addProcess(h.pid);
+    h.release();
+    expect(readFileSync(`/proc/${h.pid}/status`, 'utf8')).toMatch(/^Cpus_allowed_list:\s+0$/m);
+  });
+
+  it('blkio: direct reads from the disk are held to its bps throttle and counted in io stats', async () => {
+    // A 2 MiB file in a fresh temp dir, read with O_DIRECT (bypassing the page cache), so
+    // the reads reach the disk that holds /tmp; throttles apply to whole disks.
+    const dir = await makeTempDir('cg-io');
+    try {
+      const file = join(dir, 'data');
+      writeFileSync(file, randomBytes(2 << 20));
+      const dev = statSync(file).dev;
+      let [major, minor] = [Math.floor(dev / 256) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00)];
+      if (existsSync(`/sys/dev/block/${major}:${minor}/partition`)) {
+        [major, minor] = readFileSync(`/sys/dev/block/${major}:${minor}/../dev`, 'utf8')
+          .trim()
+          .split(':')
+          .map(Number) as [number, number];
+      }
+      const cg = await Cgroup.create(`${parent}/io`, {
+        resources: { blockIO: { throttleReadBpsDevice: [{ major, minor, rate: 1 << 20 }] } },
+      });
+      const h = hold(`exec dd if=${file} of=/dev/null bs=64k iflag=direct`);
+      kids.push(h);
+      await cg.addProcess(h.pid);
+      const t0 = performance.now();
+      h.release();
+      expect((await h.exited).code).toBe(0);
+      expect(performance.now() - t0).toBeGreaterThan(900);
+      const io = (await cg.stats()).io?.find((d) => d.major === major && d.minor === minor);
+      expect(io?.readBytes).toBeGreaterThanOrEqual(2 << 20);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('kill empties the group, including a frozen one and its children', async () => {
