@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { requires } from '@ctrkit/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Container } from '../src/index.js';
-import { cgroupsLeft, zombieChildren } from './helpers/cleanup.js';
+import { cgroupsLeft, openFds, zombieChildren } from './helpers/cleanup.js';
 import { makeEnv, type TestEnv } from './helpers/env.js';
 
 const gate = requires('root', 'binary:runc', 'cgroup:v1:memory');
@@ -96,6 +96,24 @@ describe.runIf(gate.ok)('terminal containers', () => {
       code: 'ERR_RUNTIME',
       runtimeMessage: /nonexistent/,
     });
+    expect(await env.runc.list()).toEqual([]);
+  });
+
+  it('10 terminal runs leave no fd, zombie, socket or state behind', { timeout: 60_000 }, async () => {
+    const warm = await runTty(['true']);
+    await warm.wait();
+    await warm.delete();
+    started.splice(0);
+    const before = openFds().sort();
+    for (let i = 0; i < 10; i++) {
+      const c = await runTty(['sh', '-c', `echo run-${i}`]);
+      await until(c.stdout as NodeJS.ReadableStream, new RegExp(`run-${i}`));
+      expect((await c.wait()).exitCode).toBe(0);
+      await c.delete();
+    }
+    started.splice(0);
+    expect(openFds().sort()).toEqual(before);
+    expect(zombieChildren()).toEqual([]);
     expect(await env.runc.list()).toEqual([]);
   });
 });

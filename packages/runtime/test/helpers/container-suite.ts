@@ -2,6 +2,7 @@
 // image config as the process sees it, OOM, and that nothing is left behind.
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
+import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Container } from '../../src/index.js';
 import { cgroupsLeft } from './cleanup.js';
