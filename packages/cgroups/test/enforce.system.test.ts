@@ -77,6 +77,26 @@ describe.runIf(gate.ok)('limits are enforced (real kernel, v1)', () => {
     expect(seen).not.toContainEqual(expect.objectContaining({ type: 'oom_kill' }));
   });
 
+  it('a limit below what the group uses is refused with ERR_CGROUP_BELOW_USAGE (v1 EBUSY)', async () => {
+    const cg = await Cgroup.create(`${parent}/below`, { resources: { memory: { limit: 256 << 20, swap: 256 << 20 } } });
+    const h = hold(
+      `exec ${process.execPath} -e "globalThis.b=Buffer.alloc(48<<20,1);console.log(1);setTimeout(()=>{},30000)"`,
+      {
+        stdout: 'pipe',
+      },
+    );
+    kids.push(h);
+    const ready = new Promise((r) => h.child.stdout?.once('data', r));
+    await cg.addProcess(h.pid);
+    h.release();
+    await ready;
+    const err = await cg.set({ memory: { limit: 8 << 20, swap: 8 << 20 } }).catch((e) => e);
+    const typed = err?.code === 'ERR_CGROUP_PARTIAL_SET' ? err.cause : err;
+    expect(typed).toMatchObject({ code: 'ERR_CGROUP_BELOW_USAGE', errno: 'EBUSY' });
+    expect(typed.message).toMatch(/current usage \(\d+ bytes\)/);
+    expect((await cg.stats()).memory?.usage).toBeGreaterThan(40 << 20);
+  });
+
   it('a fork bomb stops at pids.max', async () => {
     const cg = await Cgroup.create(`${parent}/forks`, { resources: { pids: { limit: 16 } } });
     const h = hold('i=0; while [ $i -lt 64 ]; do sleep 20 & i=$((i+1)); done; wait');
