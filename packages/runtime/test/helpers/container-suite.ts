@@ -37,9 +37,11 @@ export function containerSuite(binary: string, enabled: boolean): void {
     it('runs echo and reports exit 0 after its output', async () => {
       const c = await run(['echo', 'hello', 'world']);
       expect(c.pid).toBeGreaterThan(1);
+      expect(inspect(c)).toMatch(new RegExp(`^Container ${c.id} \\{ pid: ${c.pid}, (running|exited 0), bundle: `));
       const [out, r] = await Promise.all([collect(c.stdout), c.wait()]);
       expect(out.toString()).toBe('hello world\n');
       expect(r).toEqual({ exitCode: 0, signal: null, oomKilled: false });
+      expect(inspect(c)).toContain('exited 0');
     });
 
     it.each([0, 1, 42, 255])('exit %i comes back exactly', async (code) => {
