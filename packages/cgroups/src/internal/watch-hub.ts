@@ -2,7 +2,7 @@
 // keeps a single inotify instance per event loop (200 watchers used 1 inotify fd,
 // measured), so thousands of cgroups cost one watch each, not one instance each
 // (containerd/cgroups#364).
-import { type FSWatcher, watch } from 'node:fs';
+import { existsSync, type FSWatcher, watch } from 'node:fs';
 
 type Listener = (gone: boolean) => void;
 
@@ -14,7 +14,9 @@ export function subscribe(file: string, listener: Listener): () => void {
   if (!entry) {
     const listeners = new Set<Listener>();
     const watcher = watch(file, { persistent: true }, (event) => {
-      for (const l of [...listeners]) l(event === 'rename');
+      // 'rename' is how a deleted (rmdir'ed) file shows up; confirm before calling it gone.
+      const gone = event === 'rename' && !existsSync(file);
+      for (const l of [...listeners]) l(gone);
     });
     watcher.on('error', () => {
       for (const l of [...listeners]) l(true);
