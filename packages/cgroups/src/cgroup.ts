@@ -80,6 +80,11 @@ export class Cgroup {
    * Creates the cgroup (mkdir -p in every hierarchy; an existing one is joined) and
    * applies `resources`. If anything fails, the directories this call made are removed.
    * @throws ERR_CGROUP_INVALID_PATH, ERR_CGROUP_INVALID_VALUE, ERR_CGROUP_PERMISSION, ERR_UNSUPPORTED
+   * @example
+   * const cg = await Cgroup.create('/jobs/build-42', {
+   *   resources: { memory: { limit: 512 * 2 ** 20 }, cpu: { quota: 50000, period: 100000 }, pids: { limit: 256 } },
+   * });
+   * await cg.addProcess(pid);
    */
   static async create(path: string, options: CreateOptions = {}): Promise<Cgroup> {
     const p = placementFor(path, options);
@@ -101,6 +106,8 @@ export class Cgroup {
   /**
    * Opens an existing cgroup (for example a container's, made by runc) in the
    * hierarchies where it exists. @throws ERR_CGROUP_NOT_FOUND when it exists in none.
+   * @example
+   * const { memory } = await (await Cgroup.load('/kubepods/pod1/ctr1')).stats();
    */
   static async load(path: string, options: CgroupOptions = {}): Promise<Cgroup> {
     const full = placementFor(path, options);

@@ -13,6 +13,10 @@ const MAX_WEIGHT = 10000;
  *   (runc ≥ 1.3.2, crun ≥ 1.23, containerd/cgroups ≥ 3.1).
  * - `linear`: the older `1 + (s−2)·9999/262142` (1024 → 39).
  * - `systemd`: systemd's `s·100/1024`, clamped to 1..10000.
+ * @throws ERR_CGROUP_INVALID_VALUE for a negative or fractional value or an unknown policy.
+ * @example
+ * sharesToWeight(1024); // 100
+ * sharesToWeight(1024, 'linear'); // 39
  */
 export function sharesToWeight(shares: number, policy: SharesPolicy = 'quadratic'): number {
   if (!Number.isInteger(shares) || shares < 0) {

@@ -56,6 +56,8 @@ const cache = new Map<string, CgroupLayout>();
 /**
  * Detects the cgroup layout under `root`. Cached per root unless `mounts` is given.
  * @throws ERR_UNSUPPORTED when no cgroup filesystem is found under root.
+ * @example
+ * detectMode().mode; // 'hybrid' on a host with v1 controllers and /sys/fs/cgroup/unified
  */
 export function detectMode(root = '/sys/fs/cgroup', options: DetectOptions = {}): CgroupLayout {
   const abs = resolve(root);
