@@ -34,6 +34,8 @@ import { isExcludedXattr } from './xattr-policy.js';
 
 export interface ApplierOptions {
   readonly whiteouts: 'oci' | 'overlay';
+  /** O_PATH fds of the lower layers (top first) in overlay mode. */
+  readonly lowerFds: readonly number[];
   readonly rootless: boolean;
   readonly realRoot: boolean;
   readonly warn: (message: string) => void;
@@ -66,7 +68,7 @@ export class LayerApplier implements TarHandler {
   readonly #umask = readUmask();
 
   constructor(rootFd: number, opts: ApplierOptions) {
-    this.resolver = new RootResolver(rootFd);
+    this.resolver = new RootResolver(rootFd, opts.lowerFds);
     this.opts = opts;
   }
 

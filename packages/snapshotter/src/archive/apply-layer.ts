@@ -31,6 +31,14 @@ export interface ApplyOptions {
    * @default false
    */
   readonly rootless?: boolean;
+  /**
+   * Overlay mode only: the lower layers' directories, top first (the order of overlayfs'
+   * `lowerdir=`). Paths are then resolved through the merged view, so a symlink that only
+   * a lower layer has (`lib -> usr/lib`) is followed instead of being shadowed by a new
+   * directory, and implied directories copy their mode and owner from the lower one.
+   * @default []
+   */
+  readonly lowerdirs?: readonly string[];
   /** Used only for progress totals. */
   readonly expectedSize?: number;
   readonly signal?: AbortSignal;
@@ -93,6 +101,11 @@ export async function applyLayer(root: string, layer: LayerSource, opts: ApplyOp
       code: 'ERR_INVALID_ARG_VALUE',
     });
   }
+  if ((opts.lowerdirs?.length ?? 0) > 0 && whiteouts !== 'overlay') {
+    throw Object.assign(new TypeError('The "lowerdirs" option needs whiteouts: \'overlay\''), {
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
+  }
   if (process.platform !== 'linux')
     throw new ArchiveUnsupportedError('applyLayer needs Linux (openat2 RESOLVE_IN_ROOT)');
   if (!statSync(root).isDirectory()) {
@@ -115,8 +128,20 @@ export async function applyLayer(root: string, layer: LayerSource, opts: ApplyOp
     );
   }
   const rootless = opts.rootless ?? false;
+  const lowerFds: number[] = [];
+  try {
+    for (const l of opts.lowerdirs ?? []) lowerFds.push(openRoot(l));
+  } catch (e) {
+    for (const fd of lowerFds) closeSync(fd);
+    closeSync(rootFd);
+    throw Object.assign(new TypeError(`a lowerdir cannot be opened: ${(e as Error).message}`), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      cause: e,
+    });
+  }
   const applier = new LayerApplier(rootFd, {
     whiteouts,
+    lowerFds,
     rootless,
     realRoot: !rootless && process.getuid?.() === 0,
     warn,
@@ -144,6 +169,7 @@ export async function applyLayer(root: string, layer: LayerSource, opts: ApplyOp
     throw e;
   } finally {
     closeSync(rootFd);
+    for (const fd of lowerFds) closeSync(fd);
   }
   const d = decoder.digests();
   opts.onProgress?.({ phase: 'apply', done: d.size, total: opts.expectedSize, entries: parser.entries });

@@ -34,7 +34,16 @@ export async function* gzipParallel(src: AsyncIterable<Uint8Array>, opts: GzipOp
     const data = block.subarray(0, fill);
     crc = crc32(data, crc);
     total += fill;
-    const p = deflateRawAsync(data, { level, finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH });
+    // chunkSize above deflate's worst case for the block: the whole block is then one job
+    // on the pool. With zlib's 16 KiB default, every 16 KiB of output waits for a turn of
+    // the (busy) main thread, and compression stops overlapping with reading (measured
+    // 10.1 s vs 6.3 s for pigz on 20,000 files before this).
+    const chunkSize = fill + (fill >> 3) + 1024;
+    const p = deflateRawAsync(data, {
+      level,
+      chunkSize,
+      finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+    });
     p.catch(() => {}); // awaited in order below; this only keeps an abandoned one from being "unhandled"
     inflight.push(p);
     block = Buffer.allocUnsafe(blockSize);

@@ -9,7 +9,9 @@ import { InvalidLayerError } from './errors.js';
 import {
   AT,
   fchmodatSync,
+  fchownatSync,
   fstatatSync,
+  lgetxattrSync,
   mkdiratSync,
   O,
   openat2Sync,
@@ -62,13 +64,26 @@ export function cleanLinkText(target: string): string[] {
   return out;
 }
 
+function isOpaque(dirFd: number): boolean {
+  for (const name of ['trusted.overlay.opaque', 'user.overlay.opaque']) {
+    try {
+      if (lgetxattrSync(`/proc/self/fd/${dirFd}/.`, name)?.toString() === 'y') return true;
+    } catch {}
+  }
+  return false;
+}
+
 export class RootResolver {
   readonly rootFd: number;
   #byCanon = new Map<string, number>();
   #byPath = new Map<string, ResolvedDir>();
 
-  constructor(rootFd: number) {
+  /** Overlay mode: O_PATH fds of the lower layers, top first, consulted for what the upperdir lacks (X6). */
+  readonly #lowers: readonly number[];
+
+  constructor(rootFd: number, lowerFds: readonly number[] = []) {
     this.rootFd = rootFd;
+    this.#lowers = lowerFds;
   }
 
   /** Opens (or reuses) the fd of a symlink-free in-root directory path. */
@@ -131,10 +146,24 @@ export class RootResolver {
         continue;
       }
       const next = [...canon, c];
+      const lower = kind === null ? this.#lowerLookup(canon, c) : null;
+      if (lower?.kind === 'symlink') {
+        // A symlink only a lower layer has (lib -> usr/lib) is followed, never shadowed by a new directory.
+        if (++links > MAX_LINKS)
+          throw new InvalidLayerError(`more than ${MAX_LINKS} symlinks while resolving`, path.join('/'));
+        if (lower.target.startsWith('/')) canon = [];
+        queue.unshift(...cleanLinkText(lower.target));
+        fd = this.open(canon);
+        continue;
+      }
       if (kind === null) {
         if (!hooks) return null;
         mkdiratSync(fd, c, 0o755);
-        fchmodatSync(fd, c, 0o755, 0); // implied directories are 0755 whatever the umask (E3)
+        if (lower?.kind === 'dir') {
+          // Copied up from the nearest lower layer that has it, as overlayfs itself would (containerd WithParents).
+          fchmodatSync(fd, c, lower.mode, 0);
+          fchownatSync(fd, c, lower.uid, lower.gid, AT.SYMLINK_NOFOLLOW);
+        } else fchmodatSync(fd, c, 0o755, 0); // implied directories are 0755 whatever the umask (E3)
         hooks.implied(next, fd, c);
       } else if (kind === 'other') {
         if (!hooks) return null;
@@ -148,6 +177,43 @@ export class RootResolver {
       fd = this.open(canon);
     }
     return { fd, canon };
+  }
+
+  /**
+   * What the merged view below the upperdir has at `canon/c`: searched top-down,
+   * stopping at a 0/0 whiteout device or an opaque directory.
+   */
+  #lowerLookup(
+    canon: readonly string[],
+    c: string,
+  ): { kind: 'symlink'; target: string } | { kind: 'dir'; mode: number; uid: number; gid: number } | null {
+    if (this.#lowers.length === 0 || isOpaque(this.open(canon))) return null;
+    const key = canon.length === 0 ? '.' : canon.join('/');
+    for (const lfd of this.#lowers) {
+      let dfd: number;
+      try {
+        dfd = openat2Sync(lfd, key, DIR_FLAGS, 0, RESOLVE.IN_ROOT | RESOLVE.NO_MAGICLINKS | RESOLVE.NO_SYMLINKS);
+      } catch {
+        continue;
+      }
+      try {
+        let st: ReturnType<typeof fstatatSync> | null = null;
+        try {
+          st = fstatatSync(dfd, c, AT.SYMLINK_NOFOLLOW);
+        } catch {}
+        if (st) {
+          const fmt = Number(st.mode) & S.IFMT;
+          if (fmt === S.IFLNK) return { kind: 'symlink', target: readlinkatSync(dfd, c) };
+          if (fmt === S.IFDIR)
+            return { kind: 'dir', mode: Number(st.mode) & 0o7777, uid: Number(st.uid), gid: Number(st.gid) };
+          return null; // a file, or a 0/0 whiteout hiding everything below
+        }
+        if (isOpaque(dfd)) return null;
+      } finally {
+        closeSync(dfd);
+      }
+    }
+    return null;
   }
 
   /** Forgets every cached fd: call after removing or replacing a directory or a symlink. */
