@@ -9,8 +9,8 @@ import { type FioOptions, prepareProbeFile, probe, runFio } from '@ctrkit/diskpe
 import { report, type Sample } from './harness.js';
 
 const SIZE = 256 * 1024 * 1024;
-const ROUNDS = 3;
-const MS = 2000;
+const ROUNDS = 5;
+const MS = 1000;
 
 const sample = (iops: number[]): Sample => {
   const ms = iops.map((x) => 1e6 / x).sort((a, b) => a - b);
@@ -26,6 +26,7 @@ try {
     const peers: Record<string, Omit<FioOptions, 'filename' | 'size'>> = depth === 1
       ? { 'fio-psync': { ioengine: 'psync' }, 'fio-libaio-qd1': { ioengine: 'libaio', iodepth: 1 } }
       : {
+          'fio-psync-numjobs16-thread': { ioengine: 'psync', numjobs: 16, thread: true },
           'fio-psync-numjobs16': { ioengine: 'psync', numjobs: 16 },
           'fio-libaio-iodepth16': { ioengine: 'libaio', iodepth: 16 },
         };
