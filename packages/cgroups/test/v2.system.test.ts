@@ -147,16 +147,16 @@ describe.runIf(gate.ok)('cgroup2 core (real kernel)', () => {
     const many: Cgroup[] = [];
     for (let i = 0; i < 300; i++) many.push(await Cgroup.create(`${parent}/many/c${i}`, { mode: 'unified' }));
     const before = inotifyFds();
-    const ac = new AbortController();
-    const loops = many.map(async (cg) => {
+    const acs = many.map(() => new AbortController());
+    const loops = many.map(async (cg, i) => {
       try {
-        for await (const _ of cg.events({ signal: ac.signal })) {
+        for await (const _ of cg.events({ signal: acs[i]?.signal })) {
         }
       } catch {}
     });
     await sleepMs(100);
     expect(inotifyFds() - before).toBeLessThanOrEqual(1);
-    ac.abort();
+    for (const ac of acs) ac.abort();
     await Promise.all(loops);
   });
 
