@@ -6,22 +6,18 @@
 // cgroup's oom_kill counter, read before the cgroup is removed (`run --keep`).
 // Terminal containers cannot use a foreground runc (it refuses a console socket unless
 // detached), so they get a small Node supervisor that is a subreaper (supervisor.ts).
-import { rm, writeFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { Bundle } from './bundle.js';
-import { InvalidSpecError, RuncError, RuntimeError } from './errors.js';
-import { type CgroupPlan, planCgroupCleanup, removeCgroupLeftovers } from './internal/cgroup-leftovers.js';
-import { waitForPidFile } from './internal/pid-file.js';
-import { decodeWaitStatus, startSupervised } from './internal/supervisor-launch.js';
-import { oomKillCount } from './oom.js';
+import { InvalidSpecError, RuntimeError } from './errors.js';
+import { planCgroupCleanup } from './internal/cgroup-leftovers.js';
+import { type Launched, launchForeground, launchTerminal } from './internal/launch.js';
 import { type ExecOptions, Runc } from './runc.js';
 import { checkId } from './runc-args.js';
 import type { RuncProcess } from './runc-process.js';
 import type { RuncEvent, RuncStats } from './runc-types.js';
-import { decodeExitStatus, signalName } from './signals.js';
 import type { Process, Resources, Spec } from './spec-types.js';
-import { Terminal } from './terminal.js';
+import type { Terminal } from './terminal.js';
 
 /** Pipes, the caller's stdio, /dev/null, or a pty (the spec must have `process.terminal: true`). */
 export type ContainerStdio = 'pipe' | 'inherit' | 'ignore' | { readonly terminal: true };
@@ -65,17 +61,7 @@ export class Container {
 
   readonly #terminal: Terminal | undefined;
 
-  private constructor(p: {
-    id: string;
-    bundle: Bundle;
-    runtime: Runc;
-    pid: number;
-    stdio: { stdin: Writable | null; stdout: Readable | null; stderr: Readable | null };
-    runtimePid: number | undefined;
-    done: Promise<ExitResult>;
-    ownsBundle: boolean;
-    terminal?: Terminal;
-  }) {
+  private constructor(p: Launched & { id: string; bundle: Bundle; runtime: Runc; ownsBundle: boolean }) {
     this.id = p.id;
     this.bundle = p.bundle;
     this.runtime = p.runtime;
@@ -101,136 +87,36 @@ export class Container {
   static async run(opts: ContainerRunOptions): Promise<Container> {
     const id = checkId(opts.id);
     const runtime = opts.runtime ?? new Runc();
+    const stdio = opts.stdio ?? 'pipe';
+    const terminal = typeof stdio === 'object';
     let bundle: Bundle;
     let ownsBundle = false;
     if (opts.bundle instanceof Bundle) bundle = opts.bundle;
     else if (opts.spec) {
+      checkTerminal(opts.spec, terminal);
       bundle = await Bundle.create(opts.bundle, opts.spec);
       ownsBundle = true;
     } else bundle = await Bundle.open(opts.bundle);
+    checkTerminal(bundle.spec, terminal);
     const cgroupsPath = bundle.spec.linux?.cgroupsPath ?? '';
-    const plan = runtime.systemdCgroup ? [] : planCgroupCleanup(cgroupsPath);
-    // Only a memory limit can OOM-kill inside the cgroup; only then keep the state to read the
-    // counter. crun 1.8 has no `run --keep`: with crun, oomKilled stays false (see README).
-    const keep = (bundle.spec.linux?.resources?.memory?.limit ?? -1) > 0 && runtime.supportsKeep;
-    const pidFile = `${runtime.root}/${id}.pid`;
-    const planFile = `${runtime.root}/${id}.cgroups.json`;
-    await rm(pidFile, { force: true });
-    await rm(runtime.logPath(id), { force: true });
-    const stdio = opts.stdio ?? 'pipe';
-    if (typeof stdio === 'object') {
-      return Container.#runTerminal({ id, bundle, runtime, ownsBundle, plan, keep: true, pidFile, cgroupsPath });
-    }
-    const proc = runtime.run(id, { bundle: bundle.dir, pidFile, keep, stdio: [stdio, stdio, stdio] });
-    const pidWait = waitForPidFile(pidFile);
-    // Persisted so reconcile() can remove the parents after a crash of this process.
-    const planWritten = writeFile(planFile, JSON.stringify(plan)).catch(() => {});
-    const exited = proc.exited.then(
-      (e) => {
-        pidWait.check();
-        pidWait.cancel();
-        return e;
-      },
-      (err: unknown) => {
-        pidWait.cancel();
-        throw err;
-      },
-    );
-    const pid = await pidWait.pid;
-    await planWritten;
-    if (pid === null) {
-      const failure = await exited.then(
-        async (e) => runtime.failure('run', id, 0, e.status, ''),
-        (err: unknown) => err,
-      );
-      await cleanup(runtime, id, plan, true);
-      if (ownsBundle) await bundle.delete();
-      throw failure;
-    }
-    const done = exited.then(async (e): Promise<ExitResult> => {
-      try {
-        if (e.status === null) {
-          // runc itself was killed: its container is orphaned (reference §2.6); remove it.
-          throw new RuncError('ERR_RUNTIME', `${runtime.binary} run`, `the runtime was killed by ${e.signal}`, null);
-        }
-        if (e.status !== 0) {
-          const err = await runtime.lastError(id);
-          if (err !== null) throw new RuncError('ERR_RUNTIME', `${runtime.binary} run`, err, e.status);
-        }
-        const oom = keep ? ((await oomKillCount(cgroupsPath)) ?? 0) > 0 : false;
-        return { ...decodeExitStatus(e.status), oomKilled: oom };
-      } finally {
-        await cleanup(runtime, id, plan, keep || e.status === null);
-      }
-    });
-    return new Container({
+    const ctx = {
       id,
       bundle,
       runtime,
-      pid,
-      stdio: { stdin: proc.stdin, stdout: proc.stdout, stderr: proc.stderr },
-      runtimePid: proc.pid,
-      done,
-      ownsBundle,
-    });
-  }
-
-  // Terminal containers: a detached runc under a subreaper supervisor (supervisor.ts),
-  // because runc only hands out the pty master when it detaches.
-  static async #runTerminal(p: {
-    id: string;
-    bundle: Bundle;
-    runtime: Runc;
-    ownsBundle: boolean;
-    plan: CgroupPlan;
-    keep: boolean;
-    pidFile: string;
-    cgroupsPath: string;
-  }): Promise<Container> {
-    const { id, bundle, runtime, plan, cgroupsPath } = p;
-    if (!bundle.spec.process?.terminal) {
-      throw new InvalidSpecError(
-        'process.terminal',
-        'stdio { terminal: true } needs a spec with process.terminal: true (specFromImage(image, { terminal: true, ... }))',
-      );
-    }
-    let started: Awaited<ReturnType<typeof startSupervised>>;
+      cgroupsPath,
+      plan: runtime.systemdCgroup ? [] : planCgroupCleanup(cgroupsPath),
+      // Only a memory limit can OOM-kill inside the cgroup; only then keep the state to read
+      // the counter. crun 1.8 has no `run --keep`: with crun, oomKilled stays false (README).
+      keep: (bundle.spec.linux?.resources?.memory?.limit ?? -1) > 0 && runtime.supportsKeep,
+      pidFile: `${runtime.root}/${id}.pid`,
+    };
     try {
-      started = await startSupervised(runtime, id, bundle.dir, p.pidFile);
+      const launched = typeof stdio === 'object' ? await launchTerminal(ctx) : await launchForeground(ctx, stdio);
+      return new Container({ id, bundle, runtime, ownsBundle, ...launched });
     } catch (err) {
-      await cleanup(runtime, id, plan, true);
-      if (p.ownsBundle) await bundle.delete();
+      if (ownsBundle) await bundle.delete();
       throw err;
     }
-    const terminal = new Terminal(started.master, started.setWinsize);
-    const done = started.exited.then(
-      async (ws): Promise<ExitResult> => {
-        try {
-          await terminal.drainAndClose();
-          const { exitCode, signal } = decodeWaitStatus(ws);
-          const oom = ((await oomKillCount(cgroupsPath)) ?? 0) > 0;
-          return { exitCode, signal: signal === null ? null : signalName(signal), oomKilled: oom };
-        } finally {
-          await cleanup(runtime, id, plan, true);
-        }
-      },
-      async (err: unknown) => {
-        terminal.close();
-        await cleanup(runtime, id, plan, true);
-        throw err;
-      },
-    );
-    return new Container({
-      id,
-      bundle,
-      runtime,
-      pid: started.pid,
-      stdio: { stdin: terminal.input, stdout: terminal.output, stderr: null },
-      runtimePid: undefined,
-      done,
-      ownsBundle: p.ownsBundle,
-      terminal,
-    });
   }
 
   /** Sets the terminal's size (TIOCSWINSZ on the pty master); the process gets SIGWINCH. */
@@ -339,15 +225,11 @@ export class Container {
   }
 }
 
-/** Removes everything a container left: runtime state (when kept), cgroup leftovers, our files. */
-async function cleanup(runtime: Runc, id: string, plan: CgroupPlan, deleteState: boolean): Promise<void> {
-  if (deleteState) {
-    await runtime.delete(id, { force: true }).catch((err: unknown) => {
-      if ((err as RuntimeError).code !== 'ERR_CONTAINER_NOT_FOUND') throw err;
-    });
+function checkTerminal(spec: Spec, terminal: boolean): void {
+  if (terminal && !spec.process?.terminal) {
+    throw new InvalidSpecError(
+      'process.terminal',
+      'stdio { terminal: true } needs a spec with process.terminal: true (specFromImage(image, { terminal: true, ... }))',
+    );
   }
-  await removeCgroupLeftovers(plan);
-  await Promise.all(
-    [`${id}.pid`, `${id}.log.json`, `${id}.cgroups.json`].map((f) => rm(`${runtime.root}/${f}`, { force: true })),
-  );
 }
