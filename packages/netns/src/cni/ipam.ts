@@ -1,12 +1,13 @@
 // A host-local style IPAM store (CNI plugins' ipam/host-local layout): under
 // <dataDir>/<network>/ one file per allocated address, named after it and holding
 // "<containerID>\r\n<ifname>", plus last_reserved_ip.0 and a lock. Files are created with
-// O_EXCL, and the scan-and-claim runs under the lock, so concurrent ADDs never share an IP.
+// O_EXCL, and the scan-and-claim runs under a directory lock, so concurrent ADDs never
+// share an IP (O_EXCL alone would already keep them apart; the lock orders last_reserved).
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { formatAddress, parsePrefix } from '../codec/ip.js';
 import { invalid, NetnsError } from '../errors.js';
+import { withDirLock } from './lock.js';
 
 export interface IpamRange {
   /** e.g. 10.22.0.0/24 */
@@ -52,19 +53,11 @@ export class HostLocalIpam {
     }
   }
 
-  private async locked<T>(fn: () => T): Promise<T> {
+  private locked<T>(fn: () => T): Promise<T> {
     mkdirSync(this.dir, { recursive: true, mode: 0o755 });
-    const lockPath = join(this.dir, 'lock');
-    writeFileSync(lockPath, '', { flag: 'a' });
-    const release = await lockfile.lock(lockPath, {
-      retries: { retries: 50, minTimeout: 10, maxTimeout: 100 },
-      realpath: false,
-    });
-    try {
-      return fn();
-    } finally {
-      await release();
-    }
+    // host-local keeps an (flock-ed) `lock` file; Node has no flock, so the lock is lock.d.
+    writeFileSync(join(this.dir, 'lock'), '', { flag: 'a' });
+    return withDirLock(join(this.dir, 'lock.d'), fn);
   }
 
   /** The address already held by (containerId, ifname), if any. */

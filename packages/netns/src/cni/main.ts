@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // ctrkit-cni: the CNI plugin binary. Reads CNI_* from the environment and the network
 // configuration from stdin, prints the result (or a CNI error object) on stdout.
-import { isNetlinkErrno, isNetnsError, NetlinkError } from '../errors.js';
-import { CniError, cniAdd, cniCheck, cniDel, cniVersionInfo, parseNetConf, readCniEnv } from './plugin.js';
-import { CNI_ERR, CNI_VERSION, type CniErrorJson } from './types.js';
+// Runtimes start it once per pod and command, so VERSION loads nothing else and the
+// wiring code is imported only when needed.
+import { CNI_ERR, CNI_VERSION, type CniErrorJson, SUPPORTED_VERSIONS } from './types.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -12,12 +12,19 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function toCniError(err: unknown, version: string): CniErrorJson {
-  if (err instanceof CniError) return { cniVersion: version, code: err.cniCode, msg: err.message };
+async function toCniError(err: unknown, version: string): Promise<CniErrorJson> {
+  const { isNetlinkErrno, isNetnsError, NetlinkError } = await import('../errors.js');
+  const cniCode = (err as { cniCode?: unknown }).cniCode;
+  if (typeof cniCode === 'number') return { cniVersion: version, code: cniCode, msg: (err as Error).message };
   if (err instanceof NetlinkError) {
     const code =
       isNetlinkErrno(err, 'EAGAIN') || isNetlinkErrno(err, 'EBUSY') ? CNI_ERR.TRY_AGAIN : CNI_ERR.WIRING_FAILED;
-    return { cniVersion: version, code, msg: err.message, details: err.kernelMessage };
+    return {
+      cniVersion: version,
+      code,
+      msg: err.message,
+      ...(err.kernelMessage ? { details: err.kernelMessage } : {}),
+    };
   }
   if (isNetnsError(err)) {
     const code =
@@ -32,20 +39,22 @@ function toCniError(err: unknown, version: string): CniErrorJson {
 async function main(): Promise<number> {
   let version = CNI_VERSION;
   try {
-    const env = readCniEnv();
-    const stdin = await readStdin();
-    if (env.command === 'VERSION') {
-      process.stdout.write(`${JSON.stringify(cniVersionInfo())}\n`);
+    if (process.env.CNI_COMMAND === 'VERSION') {
+      process.stdout.write(
+        `${JSON.stringify({ cniVersion: CNI_VERSION, supportedVersions: [...SUPPORTED_VERSIONS] })}\n`,
+      );
       return 0;
     }
-    const conf = parseNetConf(stdin);
+    const { cniAdd, cniCheck, cniDel, parseNetConf, readCniEnv } = await import('./plugin.js');
+    const env = readCniEnv();
+    const conf = parseNetConf(await readStdin());
     version = conf.cniVersion;
     if (env.command === 'ADD') process.stdout.write(`${JSON.stringify(await cniAdd(env, conf))}\n`);
     else if (env.command === 'DEL') await cniDel(env, conf);
     else await cniCheck(env, conf);
     return 0;
   } catch (err) {
-    process.stdout.write(`${JSON.stringify(toCniError(err, version))}\n`);
+    process.stdout.write(`${JSON.stringify(await toCniError(err, version))}\n`);
     return 1;
   }
 }
