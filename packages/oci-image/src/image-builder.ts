@@ -2,6 +2,7 @@
 // and a manifest, written into a content store. Nothing stamps "now": the same inputs
 // give the same digests (pass `created` to date the image).
 import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { ContentStore } from './content/content-store.js';
 import { createDigester, type Digest, digestFromHash, digestOf } from './digest.js';
@@ -174,6 +175,10 @@ export class ImageBuilder {
     await this.#o.store.put(configDescriptor, [configBytes]);
     await this.#o.store.put(descriptor, [manifestBytes]);
     return { descriptor, manifest, config, configDescriptor };
+  }
+
+  [inspect.custom](): string {
+    return `ImageBuilder <${this.#o.format ?? 'oci'} ${this.#layers.length} layer(s)${this.#o.created ? ` created=${this.#o.created}` : ''}>`;
   }
 
   #dated(): HistoryEntry {

@@ -62,7 +62,7 @@ describe('content store crash safety', () => {
     let seenCommits = 0;
     let midIngest = 0;
     while (killed < KILLS) {
-      const r = await runChild(root, Math.floor(Math.random() * 60));
+      const r = await runChild(root, Math.floor(Math.random() * 200));
       if (r.finished) break;
       if (r.stderr.trim() !== '') throw new Error(`child failed: ${r.stderr}`);
       killed++;

@@ -243,6 +243,11 @@ export class ContentStore implements Manager, Provider, IngestManager, Ingester,
     await acquireLock(lockPath, ref);
     try {
       if (options.expected !== undefined && (await this.has(options.expected))) {
+        // An ingest left by a process killed between commit's link and its cleanup holds
+        // nothing the store lacks: drop it (we hold its lock).
+        await unlink(join(dir, 'data')).catch(() => {});
+        await releaseLock(lockPath);
+        await rm(dir, { recursive: true, force: true });
         throw new OciImageError('ERR_ALREADY_EXISTS', `blob ${options.expected} is already in the store`);
       }
       const storedRef = await readFile(join(dir, 'ref'), 'utf8').catch(() => undefined);

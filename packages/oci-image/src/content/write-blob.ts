@@ -58,13 +58,17 @@ export async function writeBlob(
       runLen = 0;
       options.onProgress?.(w.offset, desc.size);
     };
-    for await (const chunk of chunks) {
-      if (options.signal?.aborted) throw abortError(options.signal);
-      run.push(chunk);
-      runLen += chunk.length;
-      if (runLen >= WRITE_RUN) await flush();
+    try {
+      for await (const chunk of chunks) {
+        if (options.signal?.aborted) throw abortError(options.signal);
+        run.push(chunk);
+        runLen += chunk.length;
+        if (runLen >= WRITE_RUN) await flush();
+      }
+    } finally {
+      // Keep what arrived before a dropped connection or an abort: a resume starts there.
+      await flush();
     }
-    await flush();
     await w.commit({ size: desc.size, expected: desc.digest, ...(options.labels ? { labels: options.labels } : {}) });
     return true;
   } catch (err) {
