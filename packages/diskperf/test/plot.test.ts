@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drives, knee, plotSvg, plotText, responseCurve, schedulers, simulateSync } from '../src/index.js';
-import { readmeFigure } from './readme-figure.js';
+import { depthFigure, readmeFigure } from './readme-figure.js';
 
 // A small well-formedness check: every tag closes in order, attributes are quoted.
 function wellFormed(svg: string): boolean {
@@ -97,6 +97,12 @@ describe('the README figure', () => {
   it('response-time.svg beside the README is what the code draws today', () => {
     const path = join(import.meta.dirname, '..', 'response-time.svg');
     const svg = readmeFigure();
+    if (process.env.UPDATE_FIGURES === '1') writeFileSync(path, svg);
+    expect(readFileSync(path, 'utf8')).toBe(svg);
+  });
+  it('iops-depth.svg beside the README is what the simulator gives today', () => {
+    const path = join(import.meta.dirname, '..', 'iops-depth.svg');
+    const svg = depthFigure();
     if (process.env.UPDATE_FIGURES === '1') writeFileSync(path, svg);
     expect(readFileSync(path, 'utf8')).toBe(svg);
   });

@@ -10,14 +10,27 @@ interface SysAligned {
 
 let loaded: Promise<SysAligned> | undefined;
 
-/** The @ctrkit/sys addon's alignedBuffer, or ERR_UNSUPPORTED saying why it is unavailable. */
-export function loadAligned(): Promise<SysAligned> {
-  loaded ??= (async () => {
+/**
+ * The @ctrkit/sys addon's alignedBuffer, or ERR_UNSUPPORTED saying why it is unavailable.
+ * `specifier` exists for tests (a package that is not installed).
+ */
+export function loadAligned(specifier?: string): Promise<SysAligned> {
+  if (specifier !== undefined) return load(specifier);
+  if (!loaded) {
+    loaded = load(['@ctrkit', 'sys'].join('/'));
+    loaded.catch(() => {
+      loaded = undefined; // retry on the next call (the package may be installed later)
+    });
+  }
+  return loaded;
+}
+
+function load(spec: string): Promise<SysAligned> {
+  return (async () => {
     if (process.platform !== 'linux') {
       throw new DiskperfError('ERR_UNSUPPORTED', `O_DIRECT probing needs Linux (this is ${process.platform})`);
     }
     // A computed specifier keeps the optional package out of type resolution and bundling.
-    const spec = ['@ctrkit', 'sys'].join('/');
     let mod: Partial<SysAligned>;
     try {
       mod = (await import(spec)) as Partial<SysAligned>;
@@ -46,8 +59,4 @@ export function loadAligned(): Promise<SysAligned> {
     }
     return { alignedBuffer: fn };
   })();
-  loaded.catch(() => {
-    loaded = undefined; // retry on the next call (the package may be installed later)
-  });
-  return loaded;
 }
