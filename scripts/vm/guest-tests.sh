@@ -4,9 +4,9 @@
 # directly. Reports go to <package>/.test-results-vm/ (CTRKIT_RESULTS_DIR).
 set -u
 status=0
-for p in ${CTRKIT_VM_PACKAGES:-sys cgroups netns snapshotter runtime}; do
-  [ -d "packages/$p/test" ] || continue
-  echo "== kernel-v2: packages/$p (system tests)"
-  (cd "packages/$p" && npx vitest run --project system) || status=1
+for d in ${CTRKIT_VM_DIRS:-packages/sys packages/cgroups packages/netns packages/snapshotter packages/runtime examples/pod-network}; do
+  [ -d "$d/test" ] || continue
+  echo "== kernel-v2: $d (system tests)"
+  (cd "$d" && npx vitest run --project system) || status=1
 done
 exit $status

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/setup.sh
-find packages -maxdepth 2 -type d -name .test-results-vm -exec rm -rf {} +
+find packages examples -maxdepth 2 -type d -name .test-results-vm -exec rm -rf {} +
 status=0
 node scripts/vm/run.mjs --timeout "${CTRKIT_VM_TIMEOUT:-3000}" --env CTRKIT_RESULTS_DIR=.test-results-vm \
   -- sh scripts/vm/guest-tests.sh || status=$?
