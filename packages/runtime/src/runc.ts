@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, rm, stat, writeFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { createInterface } from 'node:readline';
 import { inspect } from 'node:util';
 import { RuncError, RuntimeError } from './errors.js';
 import { runCollect, runUntilExit, spawnError } from './internal/spawn.js';
@@ -15,13 +14,13 @@ import {
   checkId,
   createArgs,
   deleteArgs,
-  eventsArgs,
   execArgs,
   globalArgs,
   killArgs,
   type RunArgOptions,
   runArgs,
 } from './runc-args.js';
+import { emulatedEvents, runtimeEvents } from './runc-events.js';
 import { classifyRuncMessage, lastRuncError, parseRuncLog, stderrMessage } from './runc-log.js';
 import { RuncProcess } from './runc-process.js';
 import type { ContainerState, RuncEvent, RuncStats, RuntimeFeatures, RuntimeVersion } from './runc-types.js';
@@ -67,6 +66,8 @@ export interface EventsOptions {
   /** Interval between stats samples. @default 5000 */
   readonly intervalMs?: number;
   readonly signal?: AbortSignal;
+  /** Read stats from the cgroup (@ctrkit/cgroups) even when the runtime has `events`. */
+  readonly emulate?: boolean;
 }
 
 export class Runc {
@@ -120,7 +121,8 @@ export class Runc {
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
   }
 
-  private async logOffset(id: string): Promise<number> {
+  /** The current size of `id`'s log: errors after this offset belong to the next call. */
+  async logOffset(id: string): Promise<number> {
     try {
       return (await stat(this.logPath(id))).size;
     } catch {
@@ -262,48 +264,19 @@ export class Runc {
     await this.call(id, ['update', '--resources', '-', checkId(id)], JSON.stringify(resources));
   }
 
-  /** Stats and OOM notifications as runc's `events` prints them; ends when the container stops. */
-  async *events(id: string, opts: EventsOptions = {}): AsyncGenerator<RuncEvent> {
-    const command = eventsArgs(id, opts);
-    if ((this.binary.split('/').pop() ?? '').startsWith('crun')) {
-      throw new RuntimeError(
-        'ERR_UNSUPPORTED',
-        'not-implemented',
-        `${this.binary} has no events command (crun#1273); use runc`,
-      );
-    }
-    opts.signal?.throwIfAborted();
-    this.ensureRoot();
-    const offset = await this.logOffset(id);
-    const child = spawn(this.binary, this.args(id, command), { stdio: ['ignore', 'pipe', 'pipe'] });
-    const stderr: Buffer[] = [];
-    child.stderr?.on('data', (b: Buffer) => stderr.push(b));
-    const exit = new Promise<number | null>((res, rej) => {
-      child.once('error', (e) => rej(spawnError(this.binary, e)));
-      child.once('exit', (code) => res(code));
-    });
-    const onAbort = () => child.kill('SIGTERM');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const lines = createInterface({
-        input: child.stdout as NodeJS.ReadableStream,
-        crlfDelay: Number.POSITIVE_INFINITY,
-      });
-      for await (const line of lines) {
-        if (line.trim() === '') continue;
-        try {
-          yield JSON.parse(line) as RuncEvent;
-        } catch {
-          yield { type: 'error', id, error: line };
-        }
-      }
-      const code = await exit;
-      opts.signal?.throwIfAborted();
-      if (code !== 0) throw await this.failure('events', id, offset, code, Buffer.concat(stderr).toString('utf8'));
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    }
+  /**
+   * Stats (and runc's OOM notices) as runc's `events` prints them; ends when the container
+   * stops. crun has no `events` (crun#1273): for it, or with `emulate`, the samples are read
+   * from the container's cgroup with @ctrkit/cgroups instead.
+   */
+  events(id: string, opts: EventsOptions = {}): AsyncGenerator<RuncEvent> {
+    if (opts.emulate || !this.hasEvents) return emulatedEvents(this, id, opts);
+    return runtimeEvents(this, id, opts);
+  }
+
+  /** Whether the binary has an `events` command (crun 1.8 has none). */
+  get hasEvents(): boolean {
+    return !(this.binary.split('/').pop() ?? '').startsWith('crun');
   }
 
   /** One stats sample (`events --stats`). */

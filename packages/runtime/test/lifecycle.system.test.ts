@@ -96,6 +96,28 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     expect(seen[0]?.data?.pids?.current).toBe(1);
   });
 
+  it('events emulated from the cgroup (as for crun) yield the same stats keys', async () => {
+    const c = await sleeper({ resources: { memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 32 } } });
+    const seen = [];
+    for await (const e of c.runtime.events(c.id, { intervalMs: 100, emulate: true })) {
+      seen.push(e);
+      if (seen.length === 2) break;
+    }
+    expect(seen.map((e) => e.type)).toEqual(['stats', 'stats']);
+    expect(seen[0]?.data?.pids).toEqual({ current: 1, limit: 32 });
+    expect(seen[0]?.data?.memory?.usage?.limit).toBe(64 * 1024 * 1024);
+    const it = c.runtime.events(c.id, { intervalMs: 50, emulate: true });
+    expect((await it.next()).value?.type).toBe('stats');
+    await c.kill('KILL');
+    await c.wait();
+    const rest = [];
+    for await (const e of it) rest.push(e);
+    expect(rest.length).toBeLessThan(3);
+    await expect(c.runtime.events(c.id, { emulate: true }).next()).rejects.toMatchObject({
+      code: 'ERR_CONTAINER_NOT_FOUND',
+    });
+  });
+
   it('events end when the container stops', async () => {
     const c = await sleeper();
     const it = c.events({ intervalMs: 50 });
