@@ -5,7 +5,7 @@
 // Debian bash-builtins, so no fork at all) as the floor. Then stats() over 1,000 cgroups.
 // v1 hierarchies (this host is hybrid); run as root.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cgroup } from '@ctrkit/cgroups';
@@ -25,6 +25,11 @@ const resources = {
 };
 
 if (process.getuid?.() !== 0) throw new Error('cgroups-lifecycle bench needs root');
+if (!existsSync('/usr/lib/bash/mkdir')) {
+  throw new Error(
+    'the floor needs bash loadable builtins: apt-get install bash-builtins (provides /usr/lib/bash/mkdir)',
+  );
+}
 for (const c of CTRLS)
   if (!existsSync(join(R, c, 'cgroup.procs'))) throw new Error(`no v1 ${c} hierarchy at ${R}/${c}`);
 
@@ -69,8 +74,12 @@ done
 `,
 );
 
-function floor(n: number): void {
-  const r = spawnSync('bash', [floorScript, `${parentPath.slice(1)}/f${round++}`, String(n), String(pid)], {
+// The same loop with mkdir/rmdir as forked programs: what a plain shell script costs.
+const forkingScript = join(tmpdir(), `ctrkit-cg-fork-${process.pid}.sh`);
+writeFileSync(forkingScript, readFileSync(floorScript, 'utf8').replace(/^enable .*\n/, ''));
+
+function floor(n: number, script = floorScript): void {
+  const r = spawnSync('bash', [script, `${parentPath.slice(1)}/f${round++}`, String(n), String(pid)], {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`floor script failed: ${r.stderr}`);
@@ -107,6 +116,16 @@ function cgroupTools(n: number): void {
   }
 }
 
+const REPS_INTERLEAVED = 7;
+
+function merge(samples: readonly Sample[]): Sample {
+  const all = samples.flatMap((x) => x.samples);
+  const sorted = [...all].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return { median, min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0, samples: all };
+}
+
 const perCgroup = (s: Sample, n: number): Sample => ({
   median: s.median / n,
   min: s.min / n,
@@ -115,15 +134,30 @@ const perCgroup = (s: Sample, n: number): Sample => ({
 });
 
 try {
-  const o = perCgroup(await measure(() => ours(N), { warmup: 1, reps: REPS }), N);
-  const f = perCgroup(await measure(() => floor(N), { warmup: 1, reps: REPS }), N);
+  // Ours and the floor alternate rep by rep, so both see the same load on the shared machine.
+  const os: Sample[] = [];
+  const fs: Sample[] = [];
+  for (let r = 0; r < REPS_INTERLEAVED; r++) {
+    os.push(await measure(() => ours(N), { warmup: r === 0 ? 1 : 0, reps: 1 }));
+    fs.push(await measure(() => floor(N), { warmup: r === 0 ? 1 : 0, reps: 1 }));
+  }
+  const o = perCgroup(merge(os), N);
+  const f = perCgroup(merge(fs), N);
+  const k = perCgroup(await measure(() => floor(N_TOOLS, forkingScript), { warmup: 0, reps: REPS }), N_TOOLS);
   const t = perCgroup(await measure(() => cgroupTools(N_TOOLS), { warmup: 0, reps: REPS }), N_TOOLS);
   report({
     name: 'cgroups-lifecycle',
-    description: `per-cgroup lifecycle (ms per cgroup): create in cpu+memory+pids v1, set cpu shares/period/quota + memory limit + pids.max, attach a process, read stats, move it back, delete; ${N} cgroups per run (${N_TOOLS} for cgroup-tools)`,
-    inputs: { cgroups: N, cgroupToolsCgroups: N_TOOLS, reps: REPS, controllers: CTRLS, resources },
+    description: `per-cgroup lifecycle (ms per cgroup): create in cpu+memory+pids v1, set cpu shares/period/quota + memory limit + pids.max, attach a process, read stats, move it back, delete; ${N} cgroups per run (${N_TOOLS} for the forking shell loop and cgroup-tools)`,
+    inputs: {
+      cgroups: N,
+      cgroupToolsCgroups: N_TOOLS,
+      reps: REPS,
+      interleavedReps: REPS_INTERLEAVED,
+      controllers: CTRLS,
+      resources,
+    },
     ours: o,
-    peers: { 'bash-builtins-floor': f, 'cgroup-tools': t },
+    peers: { 'bash-builtins-floor': f, 'bash-forking-mkdir': k, 'cgroup-tools': t },
     goals: { 'ours/bash-builtins-floor': '<= 1.5', 'ours per cgroup': '<= ~1.4 ms' },
   });
 
@@ -163,4 +197,6 @@ try {
   await new Promise((r) => helper.once('exit', r));
   await parent.delete({ timeoutMs: 10_000 });
   for (const c of CTRLS) if (existsSync(join(R, c, parentPath))) rmdirSync(join(R, c, parentPath));
+  rmSync(floorScript, { force: true });
+  rmSync(forkingScript, { force: true });
 }
