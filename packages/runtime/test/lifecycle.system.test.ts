@@ -37,6 +37,21 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     return c;
   }
 
+  it('version() and features() of the real runc', async () => {
+    const v = await env.runc.version();
+    expect(v.runtime).toBe('runc');
+    expect(v.version).toMatch(/^\d+\.\d+\.\d+/);
+    const f = await env.runc.features();
+    expect(f?.hooks).toContain('poststop');
+  });
+
+  it("stdio 'inherit' hands the container this process's stdio", async () => {
+    const { id, bundle } = await env.bundle({ args: ['sh', '-c', 'exit 9'] });
+    const c = await Container.run({ id, bundle, runtime: env.runc, stdio: 'inherit' });
+    expect([c.stdin, c.stdout, c.stderr]).toEqual([null, null, null]);
+    expect((await c.wait()).exitCode).toBe(9);
+  });
+
   it('create, state, start, kill, delete', async () => {
     // Raw runc leaves the parents of cgroupsPath behind: this test gets its own and removes them.
     const parent = `${env.cgroupPrefix}raw`;
