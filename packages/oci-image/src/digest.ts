@@ -130,8 +130,20 @@ export class DigestVerifier {
  * fails with ERR_SIZE_MISMATCH or ERR_DIGEST_MISMATCH instead of finishing. Bytes past
  * `expected.size` fail at once, so an endless body cannot run on.
  */
-export function verifyDigest(expected: { digest: Digest; size?: number }, where = 'blob'): Transform {
-  const v = new DigestVerifier(expected, where);
+export function verifyDigest(expected: { digest: Digest; size?: number }, where?: string): Transform;
+/** The same, piped from `stream`: `stream.pipe(verifyDigest(desc))` with the source's errors forwarded. */
+export function verifyDigest(stream: Readable, expected: { digest: Digest; size?: number }, where?: string): Transform;
+export function verifyDigest(
+  a: Readable | { digest: Digest; size?: number },
+  b?: { digest: Digest; size?: number } | string,
+  c?: string,
+): Transform {
+  if (a instanceof Readable) {
+    const t = verifyDigest(b as { digest: Digest; size?: number }, c);
+    a.on('error', (err) => t.destroy(err));
+    return a.pipe(t);
+  }
+  const v = new DigestVerifier(a, (b as string | undefined) ?? 'blob');
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       try {

@@ -2,14 +2,17 @@
 // and a manifest, written into a content store. Nothing stamps "now": the same inputs
 // give the same digests (pass `created` to date the image).
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { createGunzip, createGzip } from 'node:zlib';
+import { writeDockerArchive } from './archive/write-docker-archive.js';
 import type { ContentStore } from './content/content-store.js';
 import { createDigester, type Digest, digestFromHash, digestOf } from './digest.js';
 import { OciImageError } from './errors.js';
 import { serializeImageConfig } from './image-config.js';
 import { serializeManifest } from './manifest.js';
 import { detectCompression, MediaTypes } from './media-types.js';
+import type { OciLayout } from './oci-layout.js';
 import { normalizePlatform, parsePlatform } from './platform.js';
 import type { ContainerConfig, Descriptor, HistoryEntry, ImageConfig, ImageManifest, Platform } from './types.js';
 
@@ -175,6 +178,20 @@ export class ImageBuilder {
     await this.#o.store.put(configDescriptor, [configBytes]);
     await this.#o.store.put(descriptor, [manifestBytes]);
     return { descriptor, manifest, config, configDescriptor };
+  }
+
+  /** Builds, then copies the image into `layout` under `tag`. */
+  async toLayout(layout: OciLayout, tag: string): Promise<BuiltImage> {
+    const built = await this.build();
+    await layout.importImage(built.descriptor, this.#o.store, { tag });
+    return built;
+  }
+
+  /** Builds, then writes the image as a docker archive named `names`. */
+  async toDockerArchive(out: string | Writable, names: readonly string[]): Promise<BuiltImage> {
+    const built = await this.build();
+    await writeDockerArchive([{ names, target: built.descriptor }], out, { store: this.#o.store });
+    return built;
   }
 
   [inspect.custom](): string {

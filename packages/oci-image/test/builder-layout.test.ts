@@ -44,6 +44,20 @@ describe('ImageBuilder', () => {
     expect(b.image.configDescriptor.digest).toBe(a.image.configDescriptor.digest);
   });
 
+  it('writes straight to a layout or a docker archive', async () => {
+    const { store, image } = await sampleImage(dir);
+    const { ImageBuilder, readDockerArchive } = await import('../src/index.js');
+    const layout = await OciLayout.create(join(dir, 'out'));
+    const b = new ImageBuilder({ store, created: '2023-11-14T22:13:20Z' });
+    await b.addLayer(image.manifest.layers[0]!, { history: { created_by: 'layer 0' } });
+    const built = await b.toLayout(layout, 'one');
+    expect((await layout.resolve('one')).digest).toBe(built.descriptor.digest);
+    const again = await b.toDockerArchive(join(dir, 'one.tar'), ['one:1']);
+    expect(again.descriptor.digest).toBe(built.descriptor.digest);
+    const [read] = await readDockerArchive(join(dir, 'one.tar'), { store: await ContentStore.open(join(dir, 'r')) });
+    expect(read!.diffIds).toEqual([image.config.rootfs.diff_ids[0]]);
+  });
+
   it('computes the diffID of a gzip layer added by descriptor', async () => {
     const { store, image } = await sampleImage(dir);
     const { ImageBuilder } = await import('../src/index.js');

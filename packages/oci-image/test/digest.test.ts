@@ -53,6 +53,17 @@ describe('digests', () => {
     expect(Buffer.concat(out).toString()).toBe('abc');
   });
 
+  it('verifyDigest(stream, expected) pipes and forwards source errors', async () => {
+    const ok = verifyDigest(Readable.from([Buffer.from('abc')]), { digest: parseDigest(ABC), size: 3 });
+    expect(Buffer.concat(await ok.toArray()).toString()).toBe('abc');
+    const broken = new Readable({
+      read() {
+        this.destroy(new Error('disk gone'));
+      },
+    });
+    await expect(verifyDigest(broken, { digest: parseDigest(ABC) }).toArray()).rejects.toThrow('disk gone');
+  });
+
   it.each([
     ['abd', 3, 'ERR_DIGEST_MISMATCH'],
     ['ab', 3, 'ERR_SIZE_MISMATCH'],

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { requires } from '@ctrkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContentStore, digestOf, ImageStore, MediaTypes, OciLayout, pull, push, RegistryClient } from '../src/index.js';
+import {
+  ContentStore,
+  copyImage,
+  digestOf,
+  ImageStore,
+  MediaTypes,
+  OciLayout,
+  pull,
+  push,
+  RegistryClient,
+} from '../src/index.js';
 import { sampleImage, tempDir } from './helpers/fixtures.js';
 import { startRegistry, type TestRegistry } from './helpers/registry.js';
 
@@ -36,6 +46,16 @@ describe.runIf(gate.ok)('against docker-registry 2.8 on 127.0.0.1', () => {
     expect(info.Digest).toBe(image.descriptor.digest);
     expect(info.Layers).toEqual(image.manifest.layers.map((l) => l.digest));
     expect(await registry.repository('ctrkit/push').tags()).toEqual(['v1']);
+  });
+
+  it('copyImage targets a repository directly (manifests by digest), then a tag is put', async () => {
+    const { store, image } = await sampleImage(join(dir, 'p0'));
+    const registry = new RegistryClient({ baseUrl: reg.url });
+    const repo = registry.repository('ctrkit/copy');
+    await copyImage(image.descriptor, { from: store, to: repo });
+    expect((await repo.getManifest(image.descriptor.digest)).descriptor.digest).toBe(image.descriptor.digest);
+    await repo.putManifest('t1', await store.readBlob(image.descriptor), image.descriptor.mediaType);
+    expect((await repo.resolve('t1')).digest).toBe(image.descriptor.digest);
   });
 
   it('chunked upload and cross-repository mount', async () => {

@@ -186,6 +186,16 @@ export class Repository implements BlobReader, BlobWriter {
   /** BlobWriter: uploads a blob (monolithic PUT, or PATCH chunks); false when already there. */
   async put(desc: Descriptor, source: BlobSource, options: PutBlobOptions = {}): Promise<boolean> {
     const { signal } = options;
+    if (isManifestType(desc.mediaType) || isIndexType(desc.mediaType)) {
+      // Manifests go to /manifests/<digest>, so copyImage can target a repository directly.
+      const bytes = await readAll(
+        typeof source === 'function' ? await source(0) : source,
+        MAX_DOCUMENT_SIZE,
+        `manifest ${desc.digest}`,
+      );
+      await this.putManifest(desc.digest, bytes, desc.mediaType, signal);
+      return true;
+    }
     if (await this.has(desc.digest, signal)) return false;
     if (options.mountFrom && (await this.mount(desc.digest, options.mountFrom, signal))) return true;
     const start = await this.client.request('POST', `/v2/${this.name}/blobs/uploads/`, {
