@@ -2,6 +2,7 @@
 // the JS layer then waits for readiness on the event loop (poll.cc) and retries.
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -98,7 +99,13 @@ int ExecUnixConnect(const Args& a, Out& out) {
 }
 
 int ExecUnixAccept(const Args& a, Out& out) {
-  int fd = accept4(static_cast<int>(a[0].num), nullptr, nullptr, SOCK_CLOEXEC);
+  int lfd = static_cast<int>(a[0].num);
+  // A listening fd made elsewhere may be blocking; never let accept4 block the main thread.
+  struct pollfd p = {lfd, POLLIN, 0};
+  int ready = poll(&p, 1, 0);
+  if (ready < 0) return errno == EINTR ? (out.absent = true, 0) : errno;
+  if (ready == 0) return out.absent = true, 0;
+  int fd = accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
   if (fd < 0) {
     if (WouldBlock() || errno == EINTR) return out.absent = true, 0;
     return errno;
