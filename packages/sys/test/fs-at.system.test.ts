@@ -7,10 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AT,
   fchmodatSync,
+  fchownatSync,
   fstatatSync,
   isSysError,
   linkatSync,
+  makedev,
   mkdiratSync,
+  mknodatSync,
   O,
   openat2,
   openat2Sync,
@@ -121,6 +124,27 @@ describe.runIf(gate.ok)('openat2 and the *at family', () => {
     expect(() => unlinkatSync(rootFd, 'd', 0)).toThrow(expect.objectContaining({ code: 'EISDIR' }));
     unlinkatSync(rootFd, 'd', AT.REMOVEDIR);
     expect(() => fstatatSync(rootFd, 'd', 0)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
+  it('makes device nodes and changes owners relative to the root, links included', () => {
+    mknodatSync(rootFd, 'etc/wh', S.IFCHR | 0o000, makedev(0, 0));
+    const wh = fstatatSync(rootFd, 'etc/wh', 0);
+    expect(wh.mode & BigInt(S.IFMT)).toBe(BigInt(S.IFCHR));
+    expect(wh.rdev).toBe(0n);
+    mknodatSync(rootFd, 'etc/fifo', S.IFIFO | 0o600, 0);
+    expect(fstatatSync(rootFd, 'etc/fifo', 0).mode & BigInt(S.IFMT)).toBe(BigInt(S.IFIFO));
+
+    symlinkatSync('passwd', rootFd, 'etc/ln');
+    fchownatSync(rootFd, 'etc/ln', 1234, 4321, AT.SYMLINK_NOFOLLOW);
+    const link = fstatatSync(rootFd, 'etc/ln', AT.SYMLINK_NOFOLLOW);
+    expect([link.uid, link.gid]).toEqual([1234n, 4321n]);
+    const target = fstatatSync(rootFd, 'etc/passwd', 0);
+    expect([target.uid, target.gid]).toEqual([0n, 0n]); // the link's target is untouched
+    fchownatSync(rootFd, 'etc/passwd', 7, -1, 0); // -1 keeps the group
+    expect(fstatatSync(rootFd, 'etc/passwd', 0).uid).toBe(7n);
+    expect(() => mknodatSync(rootFd, 'etc/wh', S.IFCHR, 0)).toThrow(
+      expect.objectContaining({ code: 'EEXIST', syscall: 'mknodat', path: 'etc/wh' }),
+    );
   });
 
   it('syncfs flushes the filesystem of an fd (not an O_PATH one)', async () => {
