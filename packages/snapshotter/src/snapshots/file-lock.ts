@@ -111,7 +111,8 @@ export async function removeLockLeftovers(path: string): Promise<string[]> {
   return removed;
 }
 
-function pidRunning(pid: number): boolean {
+/** True while a process with this pid exists (temp files carry only the pid). */
+export function pidRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

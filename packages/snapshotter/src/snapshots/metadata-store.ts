@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SnapshotError } from './errors.js';
-import { acquireLock, removeLockLeftovers } from './file-lock.js';
+import { acquireLock, pidRunning, removeLockLeftovers } from './file-lock.js';
 import type { SnapshotKind } from './types.js';
 
 /** One snapshot as stored. `id` names its directory (`snapshots/<id>`) and never changes. */
@@ -73,11 +73,13 @@ export class MetadataStore {
     return next;
   }
 
-  /** Removes temp files a killed writer or locker left behind. */
+  /** Removes temp files that killed writers or lockers left behind (never a live process's). */
   async removeTempFiles(): Promise<string[]> {
     const removed = await removeLockLeftovers(join(this.dir, LOCK));
     for (const name of await readdir(this.dir)) {
-      if (name.startsWith(`${FILE}.tmp-`)) {
+      // Only a dead writer's: another process may be between its write and its rename.
+      const pid = Number(/^metadata\.json\.tmp-(\d+)-/.exec(name)?.[1]);
+      if (pid > 0 && !pidRunning(pid)) {
         await unlink(join(this.dir, name)).catch(() => {});
         removed.push(name);
       }

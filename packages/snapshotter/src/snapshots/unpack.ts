@@ -149,6 +149,12 @@ async function extractOnce(layer: LayerJob, opts: UnpackOptions, index: number, 
       await waitForOther(sn, key, layer.chainId, signal);
       continue;
     }
+    // Another unpacker may have committed the layer between our check and our prepare
+    // (its commit frees the extract key): holding the key now, look again.
+    if (await committed(sn, layer.chainId)) {
+      await sn.remove(key);
+      continue;
+    }
     try {
       opts.onProgress?.({ phase: 'apply', done: index, total, chainId: layer.chainId });
       await applyInto(mounts, layer, opts);

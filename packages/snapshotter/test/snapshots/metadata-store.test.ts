@@ -65,10 +65,15 @@ describe('MetadataStore', () => {
     await expect(new MetadataStore(dir).read()).rejects.toThrow(/version 2 is not 1/);
   });
 
-  it('removes temp files a killed writer left', async () => {
-    await writeFile(join(dir, 'metadata.json.tmp-123-abcd'), 'partial');
-    expect(await new MetadataStore(dir).removeTempFiles()).toEqual(['metadata.json.tmp-123-abcd']);
-    expect(await readdir(dir)).toEqual([]);
+  it('removes temp files a killed writer left, never those of a live writer', async () => {
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((r) => child.once('exit', r));
+    const dead = `metadata.json.tmp-${child.pid}-abcd`;
+    const live = `metadata.json.tmp-${process.pid}-abcd`;
+    await writeFile(join(dir, dead), 'partial');
+    await writeFile(join(dir, live), 'being written');
+    expect(await new MetadataStore(dir).removeTempFiles()).toEqual([dead]);
+    expect(await readdir(dir)).toEqual([live]);
   });
 });
 
