@@ -22,6 +22,8 @@ export interface Geometry {
   readonly sectorOffset: number;
   /** Cylinder the head starts on. */
   readonly initialCylinder: number;
+  /** Track skew in ms (rounded up to whole sectors): how much later each track starts than the previous one. */
+  readonly trackSkew: number;
 }
 
 /** The geometry of a catalogue drive: zoned layout, fitted seek curve, write settle. */
@@ -36,6 +38,8 @@ export function geometryOf(drive: DriveSpec): Geometry {
     initialAngle: 0,
     sectorOffset: 0,
     initialCylinder: 0,
+    // Skew covers the slower of a head switch and a one-cylinder seek, as drive formats do.
+    trackSkew: Math.max(drive.headSwitch, curve.at(1)),
   };
 }
 
@@ -65,5 +69,6 @@ export function ostepGeometry(options: { readonly tracks?: number; readonly seek
     initialAngle: 0.5,
     sectorOffset: -0.5,
     initialCylinder: 0,
+    trackSkew: 0, // disk.py's -o skew defaults to 0
   };
 }

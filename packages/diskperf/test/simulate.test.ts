@@ -100,6 +100,23 @@ describe('simulator with geometry', () => {
     expect(Math.abs(r.meanService / model.total - 1)).toBeLessThan(0.02);
   });
 
+  it('sequential requests stream at the zone rate less the track switches (skewed tracks, no lost turns)', () => {
+    const r = keep(
+      simulateSync({
+        drive,
+        workload: { pattern: 'sequential', size: 65536, arrival: { kind: 'closed', depth: 1 } },
+        ios: 20_000,
+        trace: true,
+      }),
+    );
+    const rate = (r.iops * 65536) / 1e6;
+    const outer = (drive.zones[0] as number) / 1e6;
+    // one head/cylinder switch (+ skew) per 2.4 MB track: ≈ 8.33 / (8.33 + 0.5) of the media rate
+    expect(rate).toBeGreaterThan(outer * 0.9);
+    expect(rate).toBeLessThanOrEqual(outer);
+    expect(r.trace?.every((t) => t.rotate < 1)).toBe(true);
+  });
+
   it('Poisson arrivals with geometry follow M/G/1 with scvOf within 5% at ρ = 0.6', () => {
     const s = serviceTime(drive, { size: 4096 }).total;
     const r = keep(

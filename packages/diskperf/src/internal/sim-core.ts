@@ -78,8 +78,12 @@ export function runCore(c: CoreConfig): CoreRun {
     const within = off % perCyl;
     cyl[i] = (L.zoneStartCyl[z] as number) + Math.floor(off / perCyl);
     head[i] = Math.floor(within / spt);
-    // Angles are kept in ms of rotation (not fractions of a turn) so integer geometries stay exact.
-    const a = (((within % spt) + g.sectorOffset) * rev) / spt;
+    // Angles are kept in ms of rotation (not fractions of a turn) so integer geometries stay
+    // exact. Each track starts `skew` sectors later than the one before it, so a sequential
+    // stream finds the next track's first sector just after the head or track switch.
+    const skew = Math.ceil((g.trackSkew * spt) / rev);
+    const track = (cyl[i] as number) * L.heads + (head[i] as number);
+    const a = ((((within % spt) + g.sectorOffset + track * skew) % spt) * rev) / spt;
     angle[i] = a < 0 ? a + rev : a >= rev ? a - rev : a;
     xfer[i] = (c.sizeSectors / spt) * rev;
   };
@@ -123,8 +127,10 @@ export function runCore(c: CoreConfig): CoreRun {
   // Rotational wait after a seek of `s` ms started at time t.
   const waitFor = (i: number, t: number, s: number): number => {
     const at = phase0 + t + s;
-    const wait = (angle[i] as number) - (at - Math.floor(at / rev) * rev);
-    return wait < 0 ? wait + rev : wait;
+    let wait = (angle[i] as number) - (at - Math.floor(at / rev) * rev);
+    if (wait < 0) wait += rev;
+    // A sector the head has just reached is not a full turn away (float rounding of the angle).
+    return rev - wait < rev * 1e-9 ? 0 : wait;
   };
   const position = (i: number, t: number): number => {
     const s = seekTo(i);
