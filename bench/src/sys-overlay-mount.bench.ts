@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MNT, mount, mountSync, umount, umountSync } from '@ctrkit/sys';
-import { measure, report } from './harness.js';
+import { measure, report, type Sample } from './harness.js';
 
 const run = promisify(execFile);
 const CYCLES = 20; // mount+umount cycles per timed repetition
@@ -26,25 +26,42 @@ try {
   for (const d of ['upper', 'work', 'merged']) await mkdir(join(dir, d));
   const data = `lowerdir=${lowers.join(':')},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`;
 
-  const opts = { warmup: 1, reps: 7 };
-  const ours = await measure(async () => {
-    for (let i = 0; i < CYCLES; i++) {
-      await mount('overlay', target, 'overlay', 0, data);
-      await umount(target);
+  // The three take turns within each repetition so load drift on the shared machine
+  // spreads over all of them; round -1 is the warm-up.
+  const variants: Record<string, () => unknown> = {
+    ours: async () => {
+      for (let i = 0; i < CYCLES; i++) {
+        await mount('overlay', target, 'overlay', 0, data);
+        await umount(target);
+      }
+    },
+    oursSync: () => {
+      for (let i = 0; i < CYCLES; i++) {
+        mountSync('overlay', target, 'overlay', 0, data);
+        umountSync(target);
+      }
+    },
+    commands: async () => {
+      for (let i = 0; i < CYCLES; i++) {
+        await run('mount', ['-t', 'overlay', 'overlay', '-o', data, target]);
+        await run('umount', [target]);
+      }
+    },
+  };
+  const times: Record<string, number[]> = { ours: [], oursSync: [], commands: [] };
+  for (let r = -1; r < 7; r++) {
+    for (const [name, fn] of Object.entries(variants)) {
+      const s = await measure(fn, { warmup: 0, reps: 1 });
+      if (r >= 0) times[name]!.push(s.median);
     }
-  }, opts);
-  const oursSync = await measure(() => {
-    for (let i = 0; i < CYCLES; i++) {
-      mountSync('overlay', target, 'overlay', 0, data);
-      umountSync(target);
-    }
-  }, opts);
-  const commands = await measure(async () => {
-    for (let i = 0; i < CYCLES; i++) {
-      await run('mount', ['-t', 'overlay', 'overlay', '-o', data, target]);
-      await run('umount', [target]);
-    }
-  }, opts);
+  }
+  const sample = (xs: number[]): Sample => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return { median: sorted[sorted.length >> 1]!, min: sorted[0]!, max: sorted.at(-1)!, samples: xs };
+  };
+  const ours = sample(times.ours!);
+  const oursSync = sample(times.oursSync!);
+  const commands = sample(times.commands!);
 
   report({
     name: 'sys-overlay-mount',
