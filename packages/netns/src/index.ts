@@ -111,6 +111,14 @@ export {
   type NetnsErrorCode,
 } from './errors.js';
 export {
+  type EventGroup,
+  type EventOptions,
+  RTMGRP,
+  type RtnetlinkEvent,
+  RtnetlinkEvents,
+  waitForLinksGone,
+} from './events.js';
+export {
   type LinkAddOptions,
   type LinkRef,
   type LinkSetOptions,

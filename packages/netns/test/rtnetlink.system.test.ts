@@ -3,7 +3,7 @@
 // route error semantics of shared/reference/netns.md §3.2.
 import { requires, threadsOutsideNamespace, uniqueName } from '@ctrkit/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isNetlinkErrno, NetlinkError, Netns, Rtnetlink } from '../src/index.js';
+import { isNetlinkErrno, NetlinkError, Netns, Rtnetlink, RtnetlinkEvents, waitForLinksGone } from '../src/index.js';
 
 const gate = requires('root', 'link:veth', 'link:bridge');
 
@@ -215,5 +215,42 @@ describe.runIf(gate.ok)('route semantics (netns.md §3.2)', () => {
       expect.objectContaining({ dst: '10.80.0.0/24', table: 1000 }),
     ]);
     expect(isNetlinkErrno(await rt.routes.get('10.78.1.1').catch((e: unknown) => e), 'EINVAL')).toBe(true);
+  });
+});
+
+describe.runIf(gate.ok)('notifications', () => {
+  it('RTM_NEWLINK / RTM_DELLINK arrive as events', async () => {
+    const events = await RtnetlinkEvents.open({ netns: ns, groups: ['link', 'ipv4-ifaddr'] });
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const e of events) {
+        if (e.type === 'newlink' || e.type === 'dellink') seen.push(`${e.type} ${e.link.name}`);
+        if (e.type === 'newaddr') seen.push(`newaddr ${e.address.address}`);
+        if (e.type === 'dellink' && e.link.name === 'e0') return;
+      }
+    })();
+    await rt.links.add({ name: 'e0', kind: 'bridge' });
+    await rt.addresses.add({ dev: 'e0', address: '10.0.9.1/24' });
+    await rt.links.del('e0');
+    await done;
+    events.close();
+    expect(seen).toEqual(expect.arrayContaining(['newlink e0', 'newaddr 10.0.9.1/24', 'dellink e0']));
+  });
+
+  it('waitForLinksGone returns once the kernel has removed the veths of a deleted namespace', async () => {
+    const names = ['h0', 'h1', 'h2'];
+    const pods: Netns[] = [];
+    for (const n of names) {
+      const pod = await Netns.create(uniqueName('w'));
+      pods.push(pod);
+      await rt.links.add({ name: n, kind: 'veth', peer: { name: 'eth0', netns: pod } });
+    }
+    for (const p of pods) await p.delete();
+    await waitForLinksGone(rt, names, { timeoutMs: 10_000 });
+    for (const n of names) expect(await rt.links.find(n)).toBeUndefined();
+    await rt.links.add({ name: 'stay', kind: 'bridge' });
+    await expect(waitForLinksGone(rt, ['stay'], { timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'ERR_NETLINK_TIMEOUT',
+    });
   });
 });
