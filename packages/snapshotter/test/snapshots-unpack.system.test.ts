@@ -1,7 +1,7 @@
 // unpackImage against real snapshots: chainID keys, skip of existing layers, verified
 // apply (a wrong diffID or blob commits nothing), concurrent unpacks sharing layers.
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -10,6 +10,7 @@ import { makeTempDir, requires } from '@ctrkit/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mountAll, unmountAll } from '../src/snapshots/mount.js';
 import { Snapshotter } from '../src/snapshots/snapshotter.js';
+import { lgetxattrSync } from '../src/snapshots/sys.js';
 import type { DriverName, SnapshotInfo } from '../src/snapshots/types.js';
 import { unpackImage } from '../src/snapshots/unpack.js';
 import { snapshotTree } from '../src/testsuite/context.js';
@@ -251,3 +252,34 @@ for (const driver of ['overlayfs', 'native'] as DriverName[]) {
     });
   });
 }
+
+describe.runIf(gate.ok)('unpackImage (overlayfs with userxattr)', () => {
+  let dir: string;
+  let target: string | undefined;
+  beforeEach(async () => {
+    dir = await makeTempDir('unpackux');
+  });
+  afterEach(async () => {
+    if (target) await unmountAll(target);
+    target = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes user.overlay.* markers and mounts with userxattr to the same tree', async () => {
+    const store = await ContentStore.open(join(dir, 'content'));
+    const sn = await Snapshotter.open(join(dir, 'snap'), { driver: 'overlayfs', userxattr: true });
+    const img = await buildImage(join(dir, 'img'), [BASE, WHITEOUTS, OPAQUE]);
+    await storeImage(store, img);
+    const res = await unpackImage(img.manifest, { contentStore: store, snapshotter: sn });
+    const mounts = await sn.view('v', res.chainId);
+    expect(mounts[0]?.options).toContain('userxattr');
+    target = join(dir, 'mnt');
+    await mkdir(target);
+    await mountAll(mounts, target);
+    expect(Object.keys(await snapshotTree(target))).toEqual(EXPECTED_TOP);
+    const doc = JSON.parse(await readFile(join(sn.root, 'metadata.json'), 'utf8'));
+    const upper = join(sn.root, 'snapshots', String(doc.snapshots[res.chainId].id), 'fs');
+    expect(lgetxattrSync(join(upper, 'opaque'), 'user.overlay.opaque')?.toString()).toBe('y');
+    expect(lgetxattrSync(join(upper, 'opaque'), 'trusted.overlay.opaque')).toBeNull();
+  });
+});

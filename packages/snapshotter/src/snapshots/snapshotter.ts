@@ -47,15 +47,18 @@ export interface CleanupReport {
 export class Snapshotter {
   readonly root: string;
   readonly driver: DriverName;
+  /** overlayfs with `userxattr`: layers carry `user.overlay.*` markers (rootless). */
+  readonly userxattr: boolean;
   readonly #driver: SnapshotDriver;
   readonly #meta: MetadataStore;
   readonly #sync: boolean;
   readonly #layout;
   #closed = false;
 
-  private constructor(root: string, driver: SnapshotDriver, sync: boolean) {
+  private constructor(root: string, driver: SnapshotDriver, sync: boolean, userxattr: boolean) {
     this.root = root;
     this.driver = driver.name;
+    this.userxattr = userxattr;
     this.#driver = driver;
     this.#meta = new MetadataStore(root);
     this.#sync = sync;
@@ -88,7 +91,7 @@ export class Snapshotter {
       );
     }
     await mkdir(join(root, 'snapshots'), { recursive: true, mode: 0o700 });
-    const s = new Snapshotter(root, driver, opts.sync ?? true);
+    const s = new Snapshotter(root, driver, opts.sync ?? true, driver.name === 'overlayfs' && opts.userxattr === true);
     await s.#meta.read(); // fail now on a corrupt store
     await s.#meta.removeTempFiles();
     return s;

@@ -204,7 +204,9 @@ async function applyInto(mounts: readonly Mount[], layer: LayerJob, opts: Unpack
   }
   let result: Awaited<ReturnType<typeof applyLayer>>;
   try {
-    result = await applyLayer(dir, blob, { whiteouts, signal: opts.signal, expectedSize: layer.desc.size });
+    // A userxattr (rootless) overlay store needs user.overlay.* markers and no mknod/chown.
+    const rootless = whiteouts === 'overlay' && opts.snapshotter.userxattr;
+    result = await applyLayer(dir, blob, { whiteouts, rootless, signal: opts.signal, expectedSize: layer.desc.size });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_DIGEST_MISMATCH' || code === 'ERR_SIZE_MISMATCH') throw mismatch(layer, 'blob', String(err));
