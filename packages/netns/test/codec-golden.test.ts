@@ -2,7 +2,7 @@
 // strace, see fixtures/iproute2/README.md), sequence numbers zeroed on both sides.
 import { describe, expect, it } from 'vitest';
 import { encodeAddressAdd, encodeAddressDel } from '../src/codec/addr-codec.js';
-import { encodeLinkAdd, encodeLinkDel, encodeLinkGet, encodeLinkSet } from '../src/codec/link-codec.js';
+import { encodeInetConf, encodeLinkAdd, encodeLinkDel, encodeLinkGet, encodeLinkSet } from '../src/codec/link-codec.js';
 import { encodeNeighbourAdd, encodeNeighbourDel } from '../src/codec/neigh-codec.js';
 import { encodeRouteAdd, encodeRouteDel, encodeRouteReplace } from '../src/codec/route-codec.js';
 import { captureCommand, sentRequests } from './helpers/strace.js';
@@ -77,6 +77,18 @@ describe('requests match iproute2 6.1 byte for byte', () => {
       expect(c.ours.map(hex)).toEqual(sentRequests(c.capture).map(hex));
     });
   }
+
+  it('IFLA_INET_CONF (no iproute2 equivalent): the layout of netns.md §3.2 item 6', () => {
+    // RTM_NEWLINK REQUEST|ACK, ifindex 7, IFLA_AF_SPEC{ AF_INET{ IFLA_INET_CONF{ PROXY_ARP(3): 1 } } }
+    const expected =
+      '34000000100005000000000000000000' +
+      '00000000070000000000000000000000' +
+      '14001a00' +
+      '10000200' +
+      '0c000100' +
+      '0800030001000000';
+    expect(hex(encodeInetConf(7, { proxy_arp: 1 }))).toBe(expected);
+  });
 
   it('veth is the 84-byte message of netns.md §4.1', () => {
     const b = encodeLinkAdd({ name: 'v0', kind: 'veth', peer: { name: 'v1' } });
