@@ -2,7 +2,7 @@
 // through a waiting trampoline (they block on stdin until attached, so they never run
 // outside the cgroup), and the leak check over every hierarchy.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { uniqueName } from '@ctrkit/testkit';
 import { Cgroup, detectMode } from '../../src/index.js';
@@ -23,16 +23,25 @@ export function leftovers(path: string): string[] {
 
 /** Deletes `path` in every hierarchy if it still exists (killing what is left). */
 export async function removeAll(path: string): Promise<void> {
-  let cg: Cgroup;
+  let cg: Cgroup | undefined;
   try {
     cg = await Cgroup.load(path);
-  } catch {
-    return;
-  }
-  try {
-    await cg.kill({ timeoutMs: 5000 });
   } catch {}
-  await cg.delete({ timeoutMs: 10_000 });
+  if (cg) {
+    try {
+      await cg.kill({ timeoutMs: 5000 });
+    } catch {}
+    await cg.delete({ timeoutMs: 10_000 });
+  }
+  // runc also creates the container's cgroup in the named name=systemd hierarchy, which
+  // this package never uses; remove what a test's runc left there, by exact path.
+  rmdirTree(join('/sys/fs/cgroup/systemd', path.slice(1)));
+}
+
+function rmdirTree(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const d of readdirSync(dir, { withFileTypes: true })) if (d.isDirectory()) rmdirTree(join(dir, d.name));
+  rmdirSync(dir);
 }
 
 export interface Held {
