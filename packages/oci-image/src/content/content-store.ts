@@ -10,20 +10,11 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } f
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import {
-  createDigester,
-  type Digest,
-  type DigestAlgorithm,
-  digestAlgorithm,
-  digestHex,
-  digestOf,
-  isDigest,
-  parseDigest,
-  verifyDigest,
-} from '../digest.js';
+import { type Digest, digestAlgorithm, digestHex, digestOf, isDigest, parseDigest, verifyDigest } from '../digest.js';
 import { OciImageError } from '../errors.js';
 import type { Descriptor } from '../types.js';
 import { compileFilters } from './filters.js';
+import { type IngestHost, ingestStatusOf, openWriter } from './ingest.js';
 import { acquireLock, isHeldHere, releaseLock } from './lock.js';
 import type {
   ContentInfo,
@@ -38,7 +29,7 @@ import type {
   WriterOptions,
 } from './types.js';
 import { type BlobSource, type WriteBlobOptions, writeBlob } from './write-blob.js';
-import { IngestWriter, type WriterHost } from './writer.js';
+import type { WriterHost } from './writer.js';
 
 interface Meta {
   labels: Record<string, string>;
@@ -47,9 +38,10 @@ interface Meta {
 }
 
 /** A digest-addressed blob store in a directory, safe across processes. */
-export class ContentStore implements Manager, Provider, IngestManager, Ingester, WriterHost {
+export class ContentStore implements Manager, Provider, IngestManager, Ingester, WriterHost, IngestHost {
   readonly root: string;
-  readonly #suspended = new Map<string, { offset: number; hash: Hash }>();
+  /** Hash states of closed writers, by ref, so an in-process resume need not re-hash. */
+  readonly suspended = new Map<string, { offset: number; hash: Hash }>();
 
   private constructor(root: string) {
     this.root = root;
@@ -70,7 +62,7 @@ export class ContentStore implements Manager, Provider, IngestManager, Ingester,
     return join(this.root, 'labels', digestAlgorithm(digest), `${digestHex(digest)}.json`);
   }
 
-  #ingestDir(ref: string): string {
+  ingestDir(ref: string): string {
     return join(this.root, 'ingest', digestHex(digestOf(ref)));
   }
 
@@ -234,98 +226,33 @@ export class ContentStore implements Manager, Provider, IngestManager, Ingester,
   // ---- Ingester
 
   async writer(ref: string, options: WriterOptions = {}): Promise<ContentWriter> {
-    if (typeof ref !== 'string' || ref === '')
-      throw new OciImageError('ERR_INVALID_ARGUMENT', 'an ingest ref must be a non-empty string');
-    if (options.expected !== undefined) parseDigest(options.expected, 'expected');
-    const dir = this.#ingestDir(ref);
-    await mkdir(dir, { recursive: true });
-    const lockPath = join(dir, 'lock');
-    await acquireLock(lockPath, ref);
-    try {
-      if (options.expected !== undefined && (await this.has(options.expected))) {
-        // An ingest left by a process killed between commit's link and its cleanup holds
-        // nothing the store lacks: drop it (we hold its lock).
-        await unlink(join(dir, 'data')).catch(() => {});
-        await releaseLock(lockPath);
-        await rm(dir, { recursive: true, force: true });
-        throw new OciImageError('ERR_ALREADY_EXISTS', `blob ${options.expected} is already in the store`);
-      }
-      const storedRef = await readFile(join(dir, 'ref'), 'utf8').catch(() => undefined);
-      const dataPath = join(dir, 'data');
-      const existing = storedRef === ref ? await stat(dataPath).catch(() => undefined) : undefined;
-      const alg: DigestAlgorithm = options.expected ? digestAlgorithm(options.expected) : 'sha256';
-      if (!existing) {
-        // A fresh ingest (or one a crash left without its ref file): start from zero.
-        await writeFile(join(dir, 'ref'), ref);
-        await writeFile(join(dir, 'startedat'), new Date().toISOString());
-        await writeFile(join(dir, 'total'), String(options.total ?? 0));
-        const fh = await open(dataPath, 'w+', 0o644);
-        this.#suspended.delete(ref);
-        return new IngestWriter(this, ref, dir, fh, 0, createDigester(alg), options.expected);
-      }
-      const total = Number(await readFile(join(dir, 'total'), 'utf8').catch(() => '0')) || 0;
-      if (options.total !== undefined && total !== 0 && options.total !== total) {
-        throw new OciImageError(
-          'ERR_INVALID_ARGUMENT',
-          `ingest ${JSON.stringify(ref)} was started with total ${total}, not ${options.total}; abort it to start over`,
-        );
-      }
-      if (options.total !== undefined && total === 0) await writeFile(join(dir, 'total'), String(options.total));
-      const fh = await open(dataPath, 'r+');
-      const offset = existing.size;
-      const kept = this.#suspended.get(ref);
-      this.#suspended.delete(ref);
-      // The hash state survives only inside this process; after a restart the data is
-      // re-hashed once (node:crypto cannot export a midstate).
-      const hash = kept && kept.offset === offset && alg === 'sha256' ? kept.hash : await rehash(dataPath, alg);
-      return new IngestWriter(this, ref, dir, fh, offset, hash, options.expected);
-    } catch (err) {
-      await releaseLock(lockPath);
-      throw err;
-    }
+    return openWriter(this, ref, options);
   }
 
   suspend(ref: string, offset: number, hash: Hash): void {
-    this.#suspended.set(ref, { offset, hash });
+    this.suspended.set(ref, { offset, hash });
   }
 
   // ---- IngestManager
 
   async status(ref: string): Promise<IngestStatus> {
-    const s = await this.#statusOf(this.#ingestDir(ref));
+    const s = await ingestStatusOf(this.ingestDir(ref));
     if (!s || s.ref !== ref) throw new OciImageError('ERR_NOT_FOUND', `no ingest for ref ${JSON.stringify(ref)}`);
     return s;
-  }
-
-  async #statusOf(dir: string): Promise<IngestStatus | undefined> {
-    const ref = await readFile(join(dir, 'ref'), 'utf8').catch(() => undefined);
-    const st = await stat(join(dir, 'data')).catch(() => undefined);
-    if (ref === undefined || !st) return undefined;
-    const read = (f: string) => readFile(join(dir, f), 'utf8').catch(() => undefined);
-    const started = await read('startedat');
-    const updated = await read('updatedat');
-    const updatedAt = updated && new Date(updated) > st.mtime ? new Date(updated) : st.mtime;
-    return {
-      ref,
-      offset: st.size,
-      total: Number(await read('total')) || 0,
-      startedAt: started ? new Date(started) : st.birthtime,
-      updatedAt,
-    };
   }
 
   async listStatuses(...filters: Filter[]): Promise<IngestStatus[]> {
     const match = compileFilters(filters);
     const out: IngestStatus[] = [];
     for (const name of await readdir(join(this.root, 'ingest')).catch(() => [] as string[])) {
-      const s = await this.#statusOf(join(this.root, 'ingest', name));
+      const s = await ingestStatusOf(join(this.root, 'ingest', name));
       if (s && match((f) => (f === 'ref' ? s.ref : undefined))) out.push(s);
     }
     return out.sort((a, b) => a.ref.localeCompare(b.ref));
   }
 
   async abort(ref: string): Promise<void> {
-    const dir = this.#ingestDir(ref);
+    const dir = this.ingestDir(ref);
     await this.status(ref);
     const lockPath = join(dir, 'lock');
     if (isHeldHere(lockPath))
@@ -334,7 +261,7 @@ export class ContentStore implements Manager, Provider, IngestManager, Ingester,
         `ingest ${JSON.stringify(ref)} has an open writer in this process; close it first`,
       );
     await acquireLock(lockPath, ref);
-    this.#suspended.delete(ref);
+    this.suspended.delete(ref);
     await unlink(join(dir, 'data')).catch(() => {});
     await releaseLock(lockPath);
     await rm(dir, { recursive: true, force: true });
@@ -343,12 +270,6 @@ export class ContentStore implements Manager, Provider, IngestManager, Ingester,
   [inspect.custom](): string {
     return `ContentStore <${this.root}>`;
   }
-}
-
-async function rehash(path: string, alg: DigestAlgorithm): Promise<Hash> {
-  const h = createDigester(alg);
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
-  return h;
 }
 
 function notFound(digest: string, cause: unknown): Error {
