@@ -11,7 +11,7 @@ import { inspect } from 'node:util';
 import { Bundle } from './bundle.js';
 import { InvalidSpecError, RuntimeError } from './errors.js';
 import { planCgroupCleanup } from './internal/cgroup-leftovers.js';
-import { type Launched, launchForeground, launchTerminal } from './internal/launch.js';
+import { type Launched, launchForeground, launchSupervised } from './internal/launch.js';
 import { type ExecOptions, Runc } from './runc.js';
 import { checkId } from './runc-args.js';
 import type { RuncProcess } from './runc-process.js';
@@ -32,6 +32,12 @@ export interface ContainerRunOptions {
   readonly runtime?: Runc;
   /** @default 'pipe' */
   readonly stdio?: ContainerStdio;
+  /**
+   * Who waits for the init. 'runc' (default): a foreground `runc run`, no extra process;
+   * a container's own exit(129..192) then reads as a signal. 'subreaper': a small Node
+   * supervisor process gets the exact wait status (terminals always use it).
+   */
+  readonly supervisor?: 'runc' | 'subreaper';
 }
 
 export interface ExitResult {
@@ -52,7 +58,7 @@ export class Container {
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
-  /** The pid of the foreground runtime process supervising this container. */
+  /** The pid of the process supervising this container (the foreground runc, or the subreaper supervisor). */
   readonly runtimePid: number | undefined;
   readonly #done: Promise<ExitResult>;
   readonly #ownsBundle: boolean;
@@ -111,7 +117,12 @@ export class Container {
       pidFile: `${runtime.root}/${id}.pid`,
     };
     try {
-      const launched = typeof stdio === 'object' ? await launchTerminal(ctx) : await launchForeground(ctx, stdio);
+      const launched =
+        typeof stdio === 'object'
+          ? await launchSupervised(ctx, 'terminal')
+          : opts.supervisor === 'subreaper'
+            ? await launchSupervised(ctx, stdio)
+            : await launchForeground(ctx, stdio);
       return new Container({ id, bundle, runtime, ownsBundle, ...launched });
     } catch (err) {
       if (ownsBundle) await bundle.delete();

@@ -3,10 +3,11 @@
 // to whoever reaps orphans. So this process makes itself a child subreaper, runs
 // `runc run --detach --console-socket`, and becomes the init's parent: the init stays a
 // zombie (libuv only reaps its own spawned children) until we have read its exact wait
-// status from /proc/<pid>/stat, then we exit and pid 1 reaps it. Events go to stdout
-// as JSON lines: started {pid}, exited {waitStatus}, failed {status}.
+// status from /proc/<pid>/stat, then we exit and pid 1 reaps it. Events go to fd 3 as
+// JSON lines: started {pid}, exited {waitStatus}, failed {status}. Our fds 0-2 are the
+// container's stdio (pipes to the parent) unless it has a terminal.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { pidfdOpen, prctlSetChildSubreaper } from '@ctrkit/sys';
 
 export interface SupervisorConfig {
@@ -14,10 +15,14 @@ export interface SupervisorConfig {
   /** Global flags and the full `run --detach ...` command. */
   readonly argv: string[];
   readonly pidFile: string;
+  /** With a terminal the container's stdio is the pty and runc's stderr is kept for errors. */
+  readonly terminal: boolean;
 }
 
+const EVENTS_FD = 3;
+
 function emit(event: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
+  writeSync(EVENTS_FD, `${JSON.stringify(event)}\n`);
 }
 
 /** Field 52 of /proc/<pid>/stat: the wait(2) status of an exited task (Linux >= 3.5). */
@@ -37,7 +42,10 @@ async function main(config: SupervisorConfig): Promise<void> {
   // runc's stderr is read for the failure report only; completion is its 'exit' (runc#1721).
   const stderr: Buffer[] = [];
   const status = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(config.binary, config.argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Without a terminal, runc hands our stdio down to the container (detached pass-through).
+    const child = spawn(config.binary, config.argv, {
+      stdio: config.terminal ? ['ignore', 'ignore', 'pipe'] : 'inherit',
+    });
     child.stderr?.on('data', (b: Buffer) => stderr.push(b));
     child.once('error', reject);
     child.once('exit', (code) => resolve(code));

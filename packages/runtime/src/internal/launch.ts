@@ -86,21 +86,32 @@ export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inhe
   return { pid, stdio: { stdin: proc.stdin, stdout: proc.stdout, stderr: proc.stderr }, runtimePid: proc.pid, done };
 }
 
-export async function launchTerminal(ctx: LaunchContext): Promise<Launched> {
+/**
+ * A detached runc under the subreaper supervisor: always for terminals, and for pipes
+ * when the caller wants the exact wait status (exit 137 and SIGKILL told apart).
+ */
+export async function launchSupervised(
+  ctx: LaunchContext,
+  stdio: 'pipe' | 'inherit' | 'ignore' | 'terminal',
+): Promise<Launched> {
   const { id, runtime, plan, cgroupsPath } = ctx;
+  const terminalMode = stdio === 'terminal';
   await prepare(ctx);
   let started: Awaited<ReturnType<typeof startSupervised>>;
   try {
-    started = await startSupervised(runtime, id, ctx.bundle.dir, ctx.pidFile);
+    started = await startSupervised(runtime, id, ctx.bundle.dir, ctx.pidFile, {
+      terminal: terminalMode,
+      stdio: terminalMode ? 'ignore' : stdio,
+    });
   } catch (err) {
     await cleanup(runtime, id, plan, true);
     throw err;
   }
-  const terminal = new Terminal(started.master, started.setWinsize);
+  const terminal = started.master !== null ? new Terminal(started.master, started.setWinsize) : undefined;
   const done = started.exited.then(
     async (ws): Promise<ExitResult> => {
       try {
-        await terminal.drainAndClose();
+        await terminal?.drainAndClose();
         const { exitCode, signal } = decodeWaitStatus(ws);
         // A detached container keeps its state until deleted, so the counter is still there.
         const oom = ((await oomKillCount(cgroupsPath)) ?? 0) > 0;
@@ -110,17 +121,17 @@ export async function launchTerminal(ctx: LaunchContext): Promise<Launched> {
       }
     },
     async (err: unknown) => {
-      terminal.close();
+      terminal?.close();
       await cleanup(runtime, id, plan, true);
       throw err;
     },
   );
   return {
     pid: started.pid,
-    stdio: { stdin: terminal.input, stdout: terminal.output, stderr: null },
-    runtimePid: undefined,
+    stdio: terminal ? { stdin: terminal.input, stdout: terminal.output, stderr: null } : started.stdio,
+    runtimePid: started.supervisorPid,
     done,
-    terminal,
+    ...(terminal ? { terminal } : {}),
   };
 }
 

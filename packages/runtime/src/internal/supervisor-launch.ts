@@ -1,12 +1,15 @@
-// Starts src/supervisor.ts (dist/supervisor.js once built) for a terminal container and
-// receives the pty master over the console socket with @ctrkit/sys. From the monorepo's
-// sources the supervisor runs through tsx (Node 20 cannot run .ts); built, it is plain JS.
-import { spawn } from 'node:child_process';
+// Starts src/supervisor.ts (dist/supervisor.js once built) for one container and reads
+// its events from fd 3. With a terminal, the pty master arrives over the console socket
+// (@ctrkit/sys unixListen/unixAccept/recvFd); without one, the supervisor's own stdio
+// (pipes to us) is handed down to the container. From the monorepo's sources the
+// supervisor runs through tsx (Node 20 cannot run .ts); built, it is plain JS.
+import { type StdioOptions, spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError } from '../errors.js';
 import type { Runc } from '../runc.js';
@@ -14,10 +17,21 @@ import { runArgs } from '../runc-args.js';
 
 export interface SupervisedStart {
   readonly pid: number;
-  readonly master: number;
+  /** The supervisor's own pid. */
+  readonly supervisorPid: number | undefined;
+  /** The pty master (terminal mode). */
+  readonly master: number | null;
   readonly setWinsize: (fd: number, cols: number, rows: number) => void;
+  /** The container's stdio (pipe mode). */
+  readonly stdio: { stdin: Writable | null; stdout: Readable | null; stderr: Readable | null };
   /** The init's raw wait(2) status once it exits. */
   readonly exited: Promise<number>;
+}
+
+export interface SuperviseOptions {
+  readonly terminal: boolean;
+  /** The container's stdio when there is no terminal. */
+  readonly stdio: 'pipe' | 'inherit' | 'ignore';
 }
 
 type SupervisorEvent =
@@ -38,30 +52,24 @@ function supervisorCommand(): { args: string[]; cwd: string } {
 /** sun_path holds 108 bytes with the NUL; runc needs a filesystem path (not abstract). */
 const SUN_PATH_MAX = 107;
 
-/**
- * Runs `runc run --detach --console-socket` under a subreaper supervisor. Resolves once
- * the container has started and its pty master arrived; rejects with the runtime's own
- * error (and nothing left listening) when the start fails.
- */
-export async function startSupervised(
-  runtime: Runc,
-  id: string,
-  bundleDir: string,
-  pidFile: string,
-): Promise<SupervisedStart> {
-  const sys = await import('@ctrkit/sys');
-  runtime.ensureRoot();
-  const sockDir = await mkdtemp(join(tmpdir(), 'ctk-tty-'));
-  const sock = join(sockDir, 's');
-  if (Buffer.byteLength(sock) > SUN_PATH_MAX) {
-    await rm(sockDir, { recursive: true, force: true });
+interface ConsoleSocket {
+  readonly path: string;
+  readonly master: Promise<number>;
+  close(): Promise<void>;
+}
+
+async function consoleSocket(sys: typeof import('@ctrkit/sys')): Promise<ConsoleSocket> {
+  const dir = await mkdtemp(join(tmpdir(), 'ctk-tty-'));
+  const path = join(dir, 's');
+  if (Buffer.byteLength(path) > SUN_PATH_MAX) {
+    await rm(dir, { recursive: true, force: true });
     throw new RuntimeError(
       'ERR_UNSUPPORTED',
       'failed-precondition',
-      `console socket path ${sock} exceeds ${SUN_PATH_MAX} bytes; set TMPDIR to a shorter directory`,
+      `console socket path ${path} exceeds ${SUN_PATH_MAX} bytes; set TMPDIR to a shorter directory`,
     );
   }
-  const listenFd = sys.unixListen(sock, 1);
+  const listenFd = sys.unixListen(path, 1);
   const abort = new AbortController();
   const master = (async () => {
     const conn = await sys.unixAccept(listenFd, { signal: abort.signal });
@@ -72,47 +80,77 @@ export async function startSupervised(
     }
   })();
   master.catch(() => {});
-  const argv = runtime.args(id, runArgs(id, { bundle: bundleDir, detach: true, pidFile, consoleSocket: sock }));
-  const { args, cwd } = supervisorCommand();
-  const child = spawn(
-    process.execPath,
-    [...args, '--ctrkit-supervise', JSON.stringify({ binary: runtime.binary, argv, pidFile })],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      cwd,
+  return {
+    path,
+    master,
+    async close() {
+      abort.abort();
+      closeSync(listenFd);
+      await rm(dir, { recursive: true, force: true });
     },
-  );
-  const events = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
-  const next = async (): Promise<SupervisorEvent> => {
-    const r = await events.next();
-    if (r.done) return { event: 'error', message: 'the supervisor exited without reporting' };
-    return JSON.parse(r.value) as SupervisorEvent;
   };
+}
+
+/**
+ * Runs `runc run --detach` under a subreaper supervisor. Resolves once the container
+ * has started (and, with a terminal, its pty master arrived); rejects with the runtime's
+ * own error, with nothing left listening, when the start fails.
+ */
+export async function startSupervised(
+  runtime: Runc,
+  id: string,
+  bundleDir: string,
+  pidFile: string,
+  opts: SuperviseOptions,
+): Promise<SupervisedStart> {
+  const sys = await import('@ctrkit/sys');
+  runtime.ensureRoot();
+  const cs = opts.terminal ? await consoleSocket(sys) : null;
   try {
+    const argv = runtime.args(
+      id,
+      runArgs(id, { bundle: bundleDir, detach: true, pidFile, ...(cs ? { consoleSocket: cs.path } : {}) }),
+    );
+    const { args, cwd } = supervisorCommand();
+    const config = JSON.stringify({ binary: runtime.binary, argv, pidFile, terminal: opts.terminal });
+    const io = opts.terminal ? 'ignore' : opts.stdio;
+    const stdio: StdioOptions = [io, io, opts.terminal ? 'inherit' : io, 'pipe'];
+    const child = spawn(process.execPath, [...args, '--ctrkit-supervise', config], { stdio, cwd });
+    const events = createInterface({ input: child.stdio[3] as Readable })[Symbol.asyncIterator]();
+    const next = async (): Promise<SupervisorEvent> => {
+      const r = await events.next();
+      if (r.done) return { event: 'error', message: 'the supervisor exited without reporting' };
+      return JSON.parse(r.value) as SupervisorEvent;
+    };
     const first = await next();
     if (first.event !== 'started') {
-      abort.abort();
       if (first.event === 'failed') throw await runtime.failure('run', id, 0, first.status, first.stderr ?? '');
       throw new RuntimeError(
         'ERR_RUNTIME',
         'internal',
-        `terminal supervisor for ${id} failed: ${(first as { message?: string }).message}`,
+        `supervisor for ${id} failed: ${(first as { message?: string }).message}`,
       );
     }
-    const fd = await master;
+    const master = cs ? await cs.master : null;
     const exited = next().then((e) => {
       if (e.event === 'exited') return e.waitStatus;
       throw new RuntimeError(
         'ERR_RUNTIME',
         'internal',
-        `terminal supervisor for ${id} lost the container: ${JSON.stringify(e)}`,
+        `supervisor for ${id} lost the container: ${JSON.stringify(e)}`,
       );
     });
     exited.catch(() => {});
-    return { pid: first.pid, master: fd, setWinsize: sys.setWinsize, exited };
+    return {
+      pid: first.pid,
+      supervisorPid: child.pid,
+      master,
+      setWinsize: sys.setWinsize,
+      stdio: { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr },
+      exited,
+    };
   } finally {
-    closeSync(listenFd);
-    await rm(sockDir, { recursive: true, force: true });
+    await cs?.close();
   }
 }
 

@@ -11,12 +11,12 @@ import { BUSYBOX_IMAGE } from './rootfs.js';
 import { collect } from './streams.js';
 
 /** The container suite, run for each OCI runtime binary that accepts this host. */
-export function containerSuite(binary: string, enabled: boolean): void {
-  describe.runIf(enabled)(`Container.run with ${binary}`, () => {
+export function containerSuite(binary: string, enabled: boolean, supervisor: 'runc' | 'subreaper' = 'runc'): void {
+  describe.runIf(enabled)(`Container.run with ${binary} (supervisor: ${supervisor})`, () => {
     let env: TestEnv;
     const started: Container[] = [];
     beforeAll(async () => {
-      env = await makeEnv('ctr', binary);
+      env = await makeEnv(supervisor === 'runc' ? 'ctr' : 'sub', binary);
     });
     afterEach(async () => {
       // Even when a test failed half-way, no container may outlive it.
@@ -29,7 +29,7 @@ export function containerSuite(binary: string, enabled: boolean): void {
 
     async function run(args: string[], opts: Parameters<TestEnv['bundle']>[0] = {}) {
       const { id, bundle } = await env.bundle({ args, ...opts });
-      const c = await Container.run({ id, bundle, runtime: env.runc });
+      const c = await Container.run({ id, bundle, runtime: env.runc, supervisor });
       started.push(c);
       return c;
     }
@@ -49,11 +49,19 @@ export function containerSuite(binary: string, enabled: boolean): void {
       expect(await c.wait()).toEqual({ exitCode: code, signal: null, oomKilled: false });
     });
 
+    it('exit 137 is a signal only where it was one (exact with the subreaper supervisor)', async () => {
+      const c = await run(['sh', '-c', 'exit 137']);
+      const r = await c.wait();
+      expect(r.exitCode).toBe(137);
+      // A foreground runc reports only its exit status, so 128+n reads as signal n there.
+      expect(r.signal).toBe(supervisor === 'subreaper' ? null : 'SIGKILL');
+    });
+
     it('a container exiting 1 is not a runtime error, a missing binary is', async () => {
       const c = await run(['false']);
       expect((await c.wait()).exitCode).toBe(1);
       const { id, bundle } = await env.bundle({ args: ['/nonexistent'] });
-      const err = await Container.run({ id, bundle, runtime: env.runc }).catch((e: unknown) => e);
+      const err = await Container.run({ id, bundle, runtime: env.runc, supervisor }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'ERR_RUNTIME' });
       expect((err as Error).message).toMatch(/nonexistent.*no such file or directory/);
       // The failed start left no container, no state and no cgroup behind.
@@ -129,14 +137,14 @@ export function containerSuite(binary: string, enabled: boolean): void {
     it('a bundle made from `spec` is removed by delete(), and by a failed start', async () => {
       const { id, spec } = await env.bundle({ args: ['true'] });
       const dir = `${env.dir}/own-${id}`;
-      const c = await Container.run({ id, bundle: dir, spec, runtime: env.runc });
+      const c = await Container.run({ id, bundle: dir, spec, runtime: env.runc, supervisor });
       expect((await c.wait()).exitCode).toBe(0);
       await c.delete();
       await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
       const bad = await env.bundle({ args: ['/nonexistent'] });
       const dir2 = `${env.dir}/own-${bad.id}`;
       await expect(
-        Container.run({ id: bad.id, bundle: dir2, spec: bad.spec, runtime: env.runc }),
+        Container.run({ id: bad.id, bundle: dir2, spec: bad.spec, runtime: env.runc, supervisor }),
       ).rejects.toMatchObject({
         code: 'ERR_RUNTIME',
       });
