@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { requires, uniqueName } from '@ctrkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContentStore, ImageStore, OciLayout, pull, readDockerArchive, writeDockerArchive } from '../src/index.js';
+import {
+  ContentStore,
+  chainIds,
+  ImageStore,
+  OciLayout,
+  pull,
+  readDockerArchive,
+  writeDockerArchive,
+} from '../src/index.js';
 import { startContainerd, type TestContainerd } from './helpers/containerd.js';
 import { sampleImage, tempDir } from './helpers/fixtures.js';
 import { buildUmociImage } from './helpers/umoci-image.js';
@@ -55,6 +63,23 @@ describe.runIf(requires('root', 'binary:umoci', 'binary:skopeo', 'binary:contain
       expect(keys.get(c1!)).toEqual({ parent: c0, kind: 'Committed' });
       const list = await containerd!.ctr('images', 'ls');
       expect(list).toContain('docker.io/example/umoci:v2');
+    });
+
+    it('ctr images import accepts an archive ctrkit wrote, committing our chainIDs', async () => {
+      const { store, image } = await sampleImage(join(dir, 'mine'), { layers: 3 });
+      const file = join(dir, 'ctrkit.tar');
+      await writeDockerArchive([{ names: ['example/ctrkit:v3'], target: image.descriptor }], file, { store });
+      await containerd!.ctr('images', 'import', '--snapshotter', 'native', file);
+      const snaps = await containerd!.ctr('snapshots', '--snapshotter', 'native', 'ls');
+      const keys = new Set(
+        snaps
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.trim().split(/\s+/)[0]),
+      );
+      for (const c of chainIds(image.config.rootfs.diff_ids)) expect(keys.has(c)).toBe(true);
+      expect(await containerd!.ctr('images', 'ls')).toContain('docker.io/example/ctrkit:v3');
     });
 
     it('pulls the umoci layout itself (manifests without mediaType)', async () => {
