@@ -6,6 +6,7 @@ const arm = process.arch === 'arm64' || process.arch === 'arm';
 
 const O_DIRECTORY = arm ? 0o40000 : 0o200000;
 
+/** open(2) flags (arch-specific values where Linux differs). */
 export const O = Object.freeze({
   RDONLY: 0,
   WRONLY: 1,
@@ -34,6 +35,7 @@ export const RESOLVE = Object.freeze({
   CACHED: 0x20,
 });
 
+/** *at(2) flags; FDCWD resolves relative paths against the working directory. */
 export const AT = Object.freeze({
   FDCWD: -100,
   SYMLINK_NOFOLLOW: 0x100,

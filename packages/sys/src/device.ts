@@ -14,11 +14,13 @@ export function makedev(major: number, minor: number): number {
   return Number(dev);
 }
 
+/** The major number of a dev_t. */
 export function major(dev: number): number {
   const d = BigInt(checkInt('dev', dev, 0, Number.MAX_SAFE_INTEGER));
   return Number(((d >> 32n) & 0xfffff000n) | ((d >> 8n) & 0xfffn));
 }
 
+/** The minor number of a dev_t. */
 export function minor(dev: number): number {
   const d = BigInt(checkInt('dev', dev, 0, Number.MAX_SAFE_INTEGER));
   return Number(((d >> 12n) & 0xffffff00n) | (d & 0xffn));
@@ -33,6 +35,7 @@ export function mknod(path: string, mode: number, dev: number): Promise<void> {
   );
 }
 
+/** mknod(2) on the calling thread. */
 export function mknodSync(path: string, mode: number, dev: number): void {
   native().mknod(checkPath('path', path), checkMode('mode', mode), checkInt('dev', dev, 0, Number.MAX_SAFE_INTEGER));
 }

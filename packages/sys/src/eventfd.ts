@@ -10,6 +10,7 @@ import { checkInt, checkSignal, rangeError, typeError } from './validate.js';
 /** eventfd(2) flags: SEMAPHORE makes each read return 1 and decrement by 1. */
 export const EFD = Object.freeze({ SEMAPHORE: 1 });
 
+/** An eventfd counter; read() waits on the event loop. */
 export interface EventFd {
   readonly fd: number;
   /** The counter (reset to 0, or decremented by 1 with EFD.SEMAPHORE); waits until non-zero. */

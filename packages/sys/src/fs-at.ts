@@ -38,6 +38,7 @@ export function openat2(dirfd: number, path: string, flags: number, mode: number
   );
 }
 
+/** openat(2) without resolve restrictions (O_CLOEXEC added). */
 export function openatSync(dirfd: number, path: string, flags: number, mode = 0): number {
   return native().openat(
     checkDirFd('dirfd', dirfd),
@@ -47,6 +48,7 @@ export function openatSync(dirfd: number, path: string, flags: number, mode = 0)
   );
 }
 
+/** mkdirat(2). */
 export function mkdiratSync(dirfd: number, path: string, mode: number): void {
   native().mkdirat(checkDirFd('dirfd', dirfd), checkPath('path', path), checkMode('mode', mode));
 }
@@ -61,10 +63,12 @@ export function mknodatSync(dirfd: number, path: string, mode: number, dev: numb
   );
 }
 
+/** symlinkat(2): creates `path` (relative to dirfd) pointing at `target`. */
 export function symlinkatSync(target: string, dirfd: number, path: string): void {
   native().symlinkat(checkPath('target', target), checkDirFd('dirfd', dirfd), checkPath('path', path));
 }
 
+/** linkat(2); AT.EMPTY_PATH with an empty oldpath links the file behind olddirfd. */
 export function linkatSync(olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags: number): void {
   const emptyOk = (flags & AT.EMPTY_PATH) !== 0;
   native().linkat(
@@ -98,6 +102,7 @@ export function renameat2Sync(
   );
 }
 
+/** fchownat(2); -1 keeps the id; AT.SYMLINK_NOFOLLOW changes a link itself. */
 export function fchownatSync(dirfd: number, path: string, uid: number, gid: number, flags: number): void {
   const emptyOk = (flags & AT.EMPTY_PATH) !== 0;
   native().fchownat(
@@ -146,6 +151,7 @@ export function utimensatSync(dirfd: number, path: string, atime: Timespec, mtim
   );
 }
 
+/** readlinkat(2); an empty path reads the link an O_PATH dirfd refers to. */
 export function readlinkatSync(dirfd: number, path: string): string {
   return native().readlinkat(checkDirFd('dirfd', dirfd), checkPath('path', path, true));
 }

@@ -31,6 +31,7 @@ export function mount(
   );
 }
 
+/** mount(2) on the calling thread. */
 export function mountSync(
   source: string | null,
   target: string,
@@ -52,6 +53,7 @@ export function umount(target: string, flags = 0): Promise<void> {
   return native().umountAsync(checkPath('target', target), checkFlags('flags', flags));
 }
 
+/** umount2(2) on the calling thread. */
 export function umountSync(target: string, flags = 0): void {
   native().umount(checkPath('target', target), checkFlags('flags', flags));
 }

@@ -8,6 +8,7 @@ import { checkNsRef, type NsRef } from './ns-ref.js';
 import { Waiter } from './poll.js';
 import { checkBytes, checkInt, checkSignal, typeError } from './validate.js';
 
+/** Options of openNetlinkSocket. */
 export interface NetlinkSocketOptions {
   /** Namespace to open the socket in (default: the process's own). */
   readonly netns?: NsRef;

@@ -9,6 +9,7 @@ import { ClosedError } from './errors.js';
 import { Waiter } from './poll.js';
 import { checkInt, typeError, valueError } from './validate.js';
 
+/** A pidfd: a handle on one process that cannot be confused by pid reuse. */
 export interface PidFd {
   readonly fd: number;
   readonly pid: number;

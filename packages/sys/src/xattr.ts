@@ -15,6 +15,7 @@ export function lsetxattr(path: string, attr: string, value: Uint8Array, flags =
   );
 }
 
+/** lsetxattr(2) on the calling thread. */
 export function lsetxattrSync(path: string, attr: string, value: Uint8Array, flags = 0): void {
   native().lsetxattr(checkPath('path', path), name(attr), checkBytes('value', value), checkFlags('flags', flags));
 }
@@ -24,6 +25,7 @@ export function lgetxattr(path: string, attr: string): Promise<Buffer | null> {
   return native().lgetxattrAsync(checkPath('path', path), name(attr));
 }
 
+/** lgetxattr(2) on the calling thread; null when unset. */
 export function lgetxattrSync(path: string, attr: string): Buffer | null {
   return native().lgetxattr(checkPath('path', path), name(attr));
 }
@@ -33,14 +35,17 @@ export function llistxattr(path: string): Promise<string[]> {
   return native().llistxattrAsync(checkPath('path', path));
 }
 
+/** llistxattr(2) on the calling thread. */
 export function llistxattrSync(path: string): string[] {
   return native().llistxattr(checkPath('path', path));
 }
 
+/** Removes `name` from `path` (not following a final symlink); ENODATA if unset. */
 export function lremovexattr(path: string, attr: string): Promise<void> {
   return native().lremovexattrAsync(checkPath('path', path), name(attr));
 }
 
+/** lremovexattr(2) on the calling thread. */
 export function lremovexattrSync(path: string, attr: string): void {
   native().lremovexattr(checkPath('path', path), name(attr));
 }
@@ -50,14 +55,17 @@ export function fsetxattrSync(fd: number, attr: string, value: Uint8Array, flags
   native().fsetxattr(checkFd('fd', fd), name(attr), checkBytes('value', value), checkFlags('flags', flags));
 }
 
+/** fgetxattr(2); null when unset. */
 export function fgetxattrSync(fd: number, attr: string): Buffer | null {
   return native().fgetxattr(checkFd('fd', fd), name(attr));
 }
 
+/** flistxattr(2). */
 export function flistxattrSync(fd: number): string[] {
   return native().flistxattr(checkFd('fd', fd));
 }
 
+/** fremovexattr(2). */
 export function fremovexattrSync(fd: number, attr: string): void {
   native().fremovexattr(checkFd('fd', fd), name(attr));
 }
