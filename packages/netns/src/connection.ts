@@ -2,6 +2,7 @@
 // error decoding (with the kernel's extended-ack text), multipart dumps with an
 // NLM_F_DUMP_INTR retry, per-request timeouts and AbortSignal, concurrent requests.
 
+import { inspect } from 'node:util';
 import { NLM_F, NLMSG } from './codec/constants.js';
 import { errnoName } from './codec/errno.js';
 import { decodeError, type Message, setSequence, splitMessages } from './codec/message.js';
@@ -181,6 +182,10 @@ export class NetlinkConnection {
     if (m.type === NLMSG.NOOP) return;
     p.messages.push(m);
     if (!p.expectsAck && !(m.flags & NLM_F.MULTI)) p.resolve({ messages: p.messages, interrupted: p.interrupted });
+  }
+
+  [inspect.custom](): string {
+    return `NetlinkConnection port ${this.transport.portId ?? 0}, ${this.pending.size} in flight${this.closed ? ', closed' : ''}`;
   }
 
   /** Closes the socket; requests in flight reject with ERR_NETLINK_CLOSED. Idempotent. */

@@ -145,6 +145,19 @@ describe.runIf(gate.ok)('ctrkit-cni (CNI 1.0 ADD/CHECK/DEL/VERSION)', () => {
     expect(String(r.json?.msg)).toContain('missing');
   });
 
+  it('ADD replaces a stale host veth left by an interrupted ADD (calico/cni-plugin#275)', async () => {
+    const id = uniqueName('s', 40);
+    const stale = cniHostIfName(id, 'eth0');
+    await host.rt.links.add({ name: stale, kind: 'veth', peer: { name: 'stalepeer' } });
+    const e = { CNI_CONTAINERID: id, CNI_NETNS: pod.path, CNI_IFNAME: 'eth0' };
+    const r = await cni(host, { CNI_COMMAND: 'ADD', ...e }, JSON.stringify(conf));
+    expect(r.code).toBe(0);
+    expect(await host.rt.links.find('stalepeer')).toBeUndefined();
+    expect((await host.rt.links.get(stale)).inetConf.proxy_arp).toBe(1);
+    expect((await cni(host, { CNI_COMMAND: 'DEL', ...e }, JSON.stringify(conf))).code).toBe(0);
+    expect(await host.rt.links.find(stale)).toBeUndefined();
+  });
+
   it('bad input gets CNI error codes: unknown version (1), missing env (4), bad JSON (6)', async () => {
     expect((await cni(host, { CNI_COMMAND: 'ADD', ...env() }, '{"cniVersion":"0.1.0","name":"x"}')).json).toMatchObject(
       { code: 1 },

@@ -5,6 +5,7 @@
 // share an IP (O_EXCL alone would already keep them apart; the lock orders last_reserved).
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { formatAddress, parsePrefix } from '../codec/ip.js';
 import { invalid, NetnsError } from '../errors.js';
 import { withDirLock } from './lock.js';
@@ -58,6 +59,10 @@ export class HostLocalIpam {
     // host-local keeps an (flock-ed) `lock` file; Node has no flock, so the lock is lock.d.
     writeFileSync(join(this.dir, 'lock'), '', { flag: 'a' });
     return withDirLock(join(this.dir, 'lock.d'), fn);
+  }
+
+  [inspect.custom](): string {
+    return `HostLocalIpam ${this.dir} ${toIp(this.first)}-${toIp(this.last)}`;
   }
 
   /** The address already held by (containerId, ifname), if any. */

@@ -103,11 +103,15 @@ function versioned(conf: CniNetConf, r: Omit<CniResult, 'cniVersion'>): CniResul
 export async function cniAdd(env: CniEnv, conf: CniNetConf): Promise<CniResult> {
   const store = ipam(conf);
   const ip = await store.allocate(env.containerId, env.ifname);
+  const hostIfName = cniHostIfName(env.containerId, env.ifname);
   try {
+    // A host veth left by an earlier, interrupted ADD of this container would make the
+    // veth step fail with EEXIST; as Calico does (cni-plugin#275), remove it first.
+    await unwireRoutedPod({ hostIfName });
     const pod = await wireRoutedPod({
       podNs: env.netns,
       podIfName: env.ifname,
-      hostIfName: cniHostIfName(env.containerId, env.ifname),
+      hostIfName,
       podIp: ip,
       mtu: conf.mtu,
     });
