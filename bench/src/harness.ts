@@ -77,7 +77,9 @@ export interface Comparison {
 export function report(c: Comparison): Record<string, number> {
   const ratios: Record<string, number> = {};
   console.log(`\n# ${c.name}: ${c.description}`);
-  console.log(`  ours: median ${c.ours.median.toFixed(2)} ms (min ${c.ours.min.toFixed(2)}, max ${c.ours.max.toFixed(2)})`);
+  console.log(
+    `  ours: median ${c.ours.median.toFixed(2)} ms (min ${c.ours.min.toFixed(2)}, max ${c.ours.max.toFixed(2)})`,
+  );
   for (const [peer, s] of Object.entries(c.peers)) {
     const r = c.ours.median / s.median;
     ratios[`ours/${peer}`] = Number(r.toFixed(3));

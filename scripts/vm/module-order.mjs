@@ -10,7 +10,13 @@ for (const line of readFileSync(depFile, 'utf8').split('\n')) {
   const [mod, rest = ''] = line.split(':');
   if (!mod) continue;
   deps.set(mod, rest.trim().split(/\s+/).filter(Boolean));
-  byName.set(mod.replace(/^.*\//, '').replace(/\.ko(\.[a-z]+)?$/, '').replace(/-/g, '_'), mod);
+  byName.set(
+    mod
+      .replace(/^.*\//, '')
+      .replace(/\.ko(\.[a-z]+)?$/, '')
+      .replace(/-/g, '_'),
+    mod,
+  );
 }
 const order = [];
 const seen = new Set();

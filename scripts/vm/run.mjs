@@ -34,12 +34,18 @@ function fail(msg) {
   process.exit(125);
 }
 
-const imageDir = execFileSync('bash', [join(here, 'prepare.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+const imageDir = execFileSync('bash', [join(here, 'prepare.sh')], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+}).trim();
 const ctl = mkdtempSync(join(tmpdir(), 'ctrkit-vm-'));
 const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 writeFileSync(join(ctl, 'proj'), project);
 writeFileSync(join(ctl, 'cmd.sh'), `${args.map(quote).join(' ')}\n`);
-const envLines = env.map((e) => { const i = e.indexOf('='); return `export ${e.slice(0, i)}=${quote(e.slice(i + 1))}`; });
+const envLines = env.map((e) => {
+  const i = e.indexOf('=');
+  return `export ${e.slice(0, i)}=${quote(e.slice(i + 1))}`;
+});
 if (process.env.CI && !env.some((e) => e.startsWith('CI='))) envLines.push(`export CI=${quote(process.env.CI)}`);
 writeFileSync(join(ctl, 'env'), `${envLines.join('\n')}\n`);
 
@@ -55,18 +61,35 @@ const kvm = (() => {
 
 function share(tag, path, ro) {
   return [
-    '-fsdev', `local,id=${tag},path=${path},security_model=passthrough,multidevs=remap${ro ? ',readonly=on' : ''}`,
-    '-device', `virtio-9p-pci,fsdev=${tag},mount_tag=${tag}`,
+    '-fsdev',
+    `local,id=${tag},path=${path},security_model=passthrough,multidevs=remap${ro ? ',readonly=on' : ''}`,
+    '-device',
+    `virtio-9p-pci,fsdev=${tag},mount_tag=${tag}`,
   ];
 }
 const qemuArgs = [
   ...(kvm ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max']),
-  '-M', 'pc', '-smp', '2', '-m', String(memMiB),
-  '-nodefaults', '-no-user-config', '-nographic', '-no-reboot',
-  '-serial', 'stdio',
-  '-kernel', join(imageDir, 'vmlinux'), '-initrd', join(imageDir, 'initramfs.gz'),
-  '-append', 'console=ttyS0 quiet loglevel=1 cgroup_no_v1=all panic=-1 rdinit=/init',
-  ...share('ctl', ctl, false), ...share('usr', '/usr', true), ...share('etc', '/etc', true),
+  '-M',
+  'pc',
+  '-smp',
+  '2',
+  '-m',
+  String(memMiB),
+  '-nodefaults',
+  '-no-user-config',
+  '-nographic',
+  '-no-reboot',
+  '-serial',
+  'stdio',
+  '-kernel',
+  join(imageDir, 'vmlinux'),
+  '-initrd',
+  join(imageDir, 'initramfs.gz'),
+  '-append',
+  'console=ttyS0 quiet loglevel=1 cgroup_no_v1=all panic=-1 rdinit=/init',
+  ...share('ctl', ctl, false),
+  ...share('usr', '/usr', true),
+  ...share('etc', '/etc', true),
   ...share('proj', project, false),
 ];
 

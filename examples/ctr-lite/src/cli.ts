@@ -22,7 +22,7 @@ const program = new Command('ctr-lite')
   .enablePositionalOptions();
 
 /** Runs an action with the state opened, closing it after; the return value is the exit code. */
-function action<A extends unknown[]>(fn: (ctx: Context, ...args: A) => Promise<number | undefined | void>) {
+function action<A extends unknown[]>(fn: (ctx: Context, ...args: A) => Promise<unknown>) {
   return async (...args: A) => {
     const g = program.opts<{ root: string; json: boolean }>();
     // If the event loop ever empties while the action still waits, Node would exit 0 as

@@ -41,8 +41,18 @@ export function missing(feature: Feature): string | null {
 }
 
 const CAPS: Record<string, number> = {
-  CHOWN: 0, DAC_OVERRIDE: 1, FOWNER: 3, KILL: 5, SETGID: 6, SETUID: 7, NET_ADMIN: 12,
-  NET_RAW: 13, SYS_CHROOT: 18, SYS_PTRACE: 19, SYS_ADMIN: 21, MKNOD: 27,
+  CHOWN: 0,
+  DAC_OVERRIDE: 1,
+  FOWNER: 3,
+  KILL: 5,
+  SETGID: 6,
+  SETUID: 7,
+  NET_ADMIN: 12,
+  NET_RAW: 13,
+  SYS_CHROOT: 18,
+  SYS_PTRACE: 19,
+  SYS_ADMIN: 21,
+  MKNOD: 27,
 };
 
 function probe(feature: Feature): string | null {
@@ -67,7 +77,9 @@ function probe(feature: Feature): string | null {
   }
   if (feature.startsWith('fs:')) {
     const name = feature.slice(3);
-    const fss = readFileSync('/proc/filesystems', 'utf8').split('\n').map((l) => l.split('\t').pop());
+    const fss = readFileSync('/proc/filesystems', 'utf8')
+      .split('\n')
+      .map((l) => l.split('\t').pop());
     if (fss.includes(name)) return null;
     // Not registered yet: a module may provide it (modprobe exits non-zero when it cannot).
     if (tryRun('modprobe', [name])) return null;
@@ -100,7 +112,11 @@ function probe(feature: Feature): string | null {
   throw new Error(`testkit: unknown feature ${feature}`);
 }
 
-interface MountLine { readonly target: string; readonly type: string; readonly options: readonly string[] }
+interface MountLine {
+  readonly target: string;
+  readonly type: string;
+  readonly options: readonly string[];
+}
 
 function cgroupMounts(): MountLine[] {
   return readFileSync('/proc/self/mounts', 'utf8')

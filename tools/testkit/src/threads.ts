@@ -17,6 +17,9 @@ export function threadNamespaces(kind: string): Map<number, string> {
 }
 
 /** Thread ids whose namespace of `kind` differs from the main thread's (the process leader's). */
-export function threadsOutsideNamespace(kind: string, expected = readlinkSync(`/proc/${process.pid}/ns/${kind}`)): number[] {
+export function threadsOutsideNamespace(
+  kind: string,
+  expected = readlinkSync(`/proc/${process.pid}/ns/${kind}`),
+): number[] {
   return [...threadNamespaces(kind)].filter(([, ns]) => ns !== expected).map(([tid]) => tid);
 }

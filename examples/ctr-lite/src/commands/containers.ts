@@ -2,7 +2,6 @@
 // process under the same state root.
 import { createReadStream } from 'node:fs';
 import { Cgroup } from '@ctrkit/cgroups';
-import { reconcile } from '@ctrkit/runtime';
 import { removeContainer } from '../container-run.js';
 import type { Context } from '../context.js';
 import { bytes, CliError, printJson, printList } from '../output.js';

@@ -21,7 +21,7 @@ function overlayDirs(mounts: readonly Mount[], key: string): { upper: string; lo
   const m = mounts[0];
   const opt = (name: string) => m?.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
   const upper = opt('upperdir');
-  if (!m || m.type !== 'overlay' || !upper) {
+  if (m?.type !== 'overlay' || !upper) {
     throw new CliError(
       'ERR_NOT_ACTIVE',
       `snapshot ${key} has no overlay upperdir`,
