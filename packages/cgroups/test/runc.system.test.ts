@@ -60,7 +60,9 @@ describe.runIf(gate.ok)('a runc container cgroup (interop)', () => {
     expect(await cg.processes()).toEqual([pid]);
     const s = await cg.stats();
     expect(s.memory?.limit).toBe(64 << 20);
-    expect(s.pids).toEqual({ current: 1, limit: 20 });
+    expect(s.pids?.limit).toBe(20);
+    // pids counts tasks: runc's init threads linger for a moment after `run --detach`.
+    expect(await waitFor(async () => (await cg.stats()).pids?.current === 1)).toBe(true);
     // Updating through this package lands where runc put the cgroup.
     await cg.set({ pids: { limit: 30 } });
     expect((await cg.stats()).pids?.limit).toBe(30);
