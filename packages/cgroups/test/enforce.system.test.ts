@@ -236,3 +236,19 @@ describe.runIf(gate.ok)('limits are enforced (real kernel, v1)', () => {
     expect(leftovers(`${parent}/kill`)).toEqual([]);
   });
 });
+
+// hugetlb as a v1 controller (legacy and most hybrid hosts; on the test host it is on v2).
+const hugeGate = requires('root', 'cgroup:v1:hugetlb');
+describe.runIf(hugeGate.ok)('cgroup v1 hugetlb (real kernel)', () => {
+  afterEach(() => removeAll(parent));
+  afterAll(() => expect(leftovers(parent)).toEqual([]));
+
+  it('hugepageLimits land in hugetlb.SIZE.limit_in_bytes and stats read them back', async () => {
+    const cg = await Cgroup.create(`${parent}/huge`, {
+      resources: { hugepageLimits: [{ pageSize: '2MB', limit: 4 << 20 }] },
+    });
+    const dir = cg.directories.find((d) => existsSync(join(d, 'hugetlb.2MB.limit_in_bytes'))) ?? '';
+    expect(readFileSync(join(dir, 'hugetlb.2MB.limit_in_bytes'), 'utf8').trim()).toBe(String(4 << 20));
+    expect((await cg.stats()).hugetlb?.['2MB']).toMatchObject({ usage: 0, max: 4 << 20 });
+  });
+});
