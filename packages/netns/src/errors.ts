@@ -17,7 +17,8 @@ export type NetnsErrorCode =
   | 'ERR_UNSUPPORTED'
   | 'ERR_PREFLIGHT'
   | 'ERR_IPAM_EXHAUSTED'
-  | 'ERR_CNI_CONFIG';
+  | 'ERR_CNI_CONFIG'
+  | 'ERR_IPAM_LOCKED';
 
 /** Every code this package can throw, for exhaustive handling and the README's table. */
 export const NETNS_ERROR_CODES: readonly NetnsErrorCode[] = [
@@ -34,6 +35,7 @@ export const NETNS_ERROR_CODES: readonly NetnsErrorCode[] = [
   'ERR_PREFLIGHT',
   'ERR_IPAM_EXHAUSTED',
   'ERR_CNI_CONFIG',
+  'ERR_IPAM_LOCKED',
 ];
 
 export class NetnsError extends Error {

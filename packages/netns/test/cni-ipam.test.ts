@@ -91,3 +91,17 @@ describe('CNI env and config', () => {
     expect(() => parseNetConf('{"cniVersion":"1.0.0"}')).toThrow(expect.objectContaining({ cniCode: 7 }));
   });
 });
+
+describe('IPAM lock', () => {
+  it('a held lock makes allocation wait, then fail with ERR_IPAM_LOCKED; a stale one is broken', async () => {
+    const { mkdirSync, utimesSync } = await import('node:fs');
+    const { withDirLock } = await import('../src/cni/lock.js');
+    const lock = join(dir, 'lock.d');
+    mkdirSync(lock);
+    await expect(withDirLock(lock, () => 1, { timeoutMs: 50 })).rejects.toMatchObject({ code: 'ERR_IPAM_LOCKED' });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    expect(await withDirLock(lock, () => 2, { timeoutMs: 50 })).toBe(2);
+    expect(existsSync(lock)).toBe(false);
+  });
+});

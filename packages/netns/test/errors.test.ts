@@ -29,6 +29,7 @@ describe('errors', () => {
       'ERR_PREFLIGHT',
       'ERR_IPAM_EXHAUSTED',
       'ERR_CNI_CONFIG',
+      'ERR_IPAM_LOCKED',
     ]);
   });
 

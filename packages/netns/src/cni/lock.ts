@@ -30,7 +30,7 @@ export async function withDirLock<T>(path: string, fn: () => T | Promise<T>, opt
     }
     if (Date.now() > deadline) {
       throw new NetnsError(
-        'ERR_IPAM_EXHAUSTED',
+        'ERR_IPAM_LOCKED',
         `could not take the IPAM lock ${path} within ${opts.timeoutMs ?? 10_000} ms; remove it if no plugin is running`,
       );
     }

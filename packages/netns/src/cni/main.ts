@@ -28,9 +28,11 @@ async function toCniError(err: unknown, version: string): Promise<CniErrorJson> 
   }
   if (isNetnsError(err)) {
     const code =
-      err.code === 'ERR_NETNS_NOT_FOUND' || err.code === 'ERR_NOT_A_NETNS'
-        ? CNI_ERR.INVALID_ENV
-        : CNI_ERR.WIRING_FAILED;
+      err.code === 'ERR_IPAM_LOCKED'
+        ? CNI_ERR.TRY_AGAIN
+        : err.code === 'ERR_NETNS_NOT_FOUND' || err.code === 'ERR_NOT_A_NETNS'
+          ? CNI_ERR.INVALID_ENV
+          : CNI_ERR.WIRING_FAILED;
     return { cniVersion: version, code, msg: err.message, details: err.code };
   }
   return { cniVersion: version, code: CNI_ERR.IO, msg: err instanceof Error ? err.message : String(err) };
