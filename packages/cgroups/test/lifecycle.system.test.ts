@@ -1,7 +1,7 @@
 // The cgroup lifecycle on the real kernel, in every v1 hierarchy this host mounts (and
 // the cgroup2 mount on a hybrid or unified host): create, set, limits in the files,
 // attach, stats, load, busy delete, delete.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { requires } from '@ctrkit/testkit';
@@ -137,6 +137,18 @@ describe.runIf(gate.ok)('cgroup v1 lifecycle (real kernel)', () => {
     await loaded.delete();
     expect(leftovers(`${parent}/run`)).toEqual([]);
     await loaded.delete();
+  });
+
+  it('an attach refused by one hierarchy (empty cpuset) is rolled back in the others', async () => {
+    const cg = await Cgroup.create(`${parent}/nocpus`);
+    const cpuset = cg.directories.find((d) => d.startsWith('/sys/fs/cgroup/cpuset/')) ?? '';
+    writeFileSync(join(cpuset, 'cpuset.cpus'), '\n');
+    const h = hold('exec sleep 30');
+    kids.push(h);
+    const before = readFileSync(`/proc/${h.pid}/cgroup`, 'utf8');
+    await expect(cg.addProcess(h.pid)).rejects.toMatchObject({ code: 'ERR_CGROUP_CPUSET_EMPTY', errno: 'ENOSPC' });
+    expect(readFileSync(`/proc/${h.pid}/cgroup`, 'utf8')).toBe(before);
+    expect(await cg.processes()).toEqual([]);
   });
 
   it('moveTo moves every process; attaching a missing pid is ERR_CGROUP_NO_PROCESS', async () => {
