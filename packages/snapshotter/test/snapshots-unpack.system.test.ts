@@ -1,7 +1,7 @@
 // unpackImage against real snapshots: chainID keys, skip of existing layers, verified
 // apply (a wrong diffID or blob commits nothing), concurrent unpacks sharing layers.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -225,6 +225,32 @@ for (const driver of ['overlayfs', 'native'] as DriverName[]) {
         code: 'ERR_UNPACK_BLOB_MISSING',
       });
       expect((await all()).map((i) => i.kind)).toEqual(['Committed']);
+    });
+
+    it('a layer without parent entries (as umoci writes) keeps the lower directory and follows lower symlinks', async () => {
+      const img = await buildImage(
+        join(dir, 'img'),
+        [
+          { 'secret/keep': 'k', 'usr/lib/a': 'a', lib: { link: 'usr/lib' } },
+          { 'secret/new': 'n', 'lib/b': 'b' },
+        ],
+        {
+          members: { 1: ['./secret/new', './lib/b'] },
+          prepare: {
+            0: async (d) => {
+              await chmod(join(d, 'secret'), 0o700);
+              await chown(join(d, 'secret'), 1, 2);
+            },
+          },
+        },
+      );
+      await storeImage(store, img);
+      const res = await unpackImage(img.manifest, { contentStore: store, snapshotter: sn });
+      const tree = await viewTree(res.chainId);
+      expect(tree['secret/']).toBe('700 1:2');
+      expect(tree['secret/new']).toMatch(/ n$/);
+      expect(tree.lib).toMatch(/type=10$/); // still the symlink
+      expect(tree['usr/lib/b']).toMatch(/ b$/);
     });
 
     it('rejects a descriptor that is not an image', async () => {

@@ -176,6 +176,7 @@ async function applyInto(mounts: readonly Mount[], layer: LayerJob, opts: Unpack
   const m = mounts[0];
   let dir: string;
   let whiteouts: 'oci' | 'overlay';
+  let lowerdirs: string[] = [];
   if (mounts.length === 1 && m?.type === 'bind') {
     dir = m.source; // a base layer, or a native copy: whiteouts delete
     whiteouts = 'oci';
@@ -185,6 +186,10 @@ async function applyInto(mounts: readonly Mount[], layer: LayerJob, opts: Unpack
     if (!upper) throw new SnapshotError('ERR_INVALID_MOUNT', `the overlay mount of ${layer.chainId} has no upperdir`);
     dir = upper.slice('upperdir='.length);
     whiteouts = 'overlay';
+    // Resolve through the parents (a lower `lib -> usr/lib` is followed, and directories
+    // the layer implies copy mode and owner from the lower one), as containerd does.
+    const lower = m.options.find((o) => o.startsWith('lowerdir='));
+    lowerdirs = lower ? lower.slice('lowerdir='.length).split(':') : [];
   } else {
     throw new SnapshotError('ERR_INVALID_MOUNT', `cannot apply into mounts ${JSON.stringify(mounts)}`);
   }
@@ -206,7 +211,13 @@ async function applyInto(mounts: readonly Mount[], layer: LayerJob, opts: Unpack
   try {
     // A userxattr (rootless) overlay store needs user.overlay.* markers and no mknod/chown.
     const rootless = whiteouts === 'overlay' && opts.snapshotter.userxattr;
-    result = await applyLayer(dir, blob, { whiteouts, rootless, signal: opts.signal, expectedSize: layer.desc.size });
+    result = await applyLayer(dir, blob, {
+      whiteouts,
+      rootless,
+      lowerdirs,
+      signal: opts.signal,
+      expectedSize: layer.desc.size,
+    });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_DIGEST_MISMATCH' || code === 'ERR_SIZE_MISMATCH') throw mismatch(layer, 'blob', String(err));

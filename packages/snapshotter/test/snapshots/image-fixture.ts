@@ -23,7 +23,12 @@ export interface BuiltImage {
 const sha = (b: Uint8Array): Digest => `sha256:${createHash('sha256').update(b).digest('hex')}` as Digest;
 
 /** Builds the tar of one layer spec in `work` (a scratch directory). */
-export async function layerTar(work: string, spec: LayerSpec): Promise<Buffer> {
+export async function layerTar(
+  work: string,
+  spec: LayerSpec,
+  members?: readonly string[],
+  prepare?: (dir: string) => Promise<void>,
+): Promise<Buffer> {
   await mkdir(work, { recursive: true });
   for (const [path, v] of Object.entries(spec)) {
     const p = join(work, path);
@@ -33,10 +38,23 @@ export async function layerTar(work: string, spec: LayerSpec): Promise<Buffer> {
     else if ('link' in v) await symlink(v.link, p);
     else execFileSync('ln', [join(work, v.hardlink), p]);
   }
+  await prepare?.(work);
   execFileSync('find', [work, '-exec', 'touch', '-h', '-d', '@1700000000', '{}', '+']);
+  // `members` (no recursion) makes layers like umoci's, which leave out unchanged parents.
+  const what = members ? ['--no-recursion', ...members] : ['.'];
   return execFileSync(
     'tar',
-    ['-C', work, '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--format=gnu', '-cf', '-', '.'],
+    [
+      '-C',
+      work,
+      '--sort=name',
+      ...(prepare ? [] : ['--owner=0', '--group=0']),
+      '--numeric-owner',
+      '--format=gnu',
+      '-cf',
+      '-',
+      ...what,
+    ],
     { maxBuffer: 1 << 28 },
   );
 }
@@ -45,13 +63,19 @@ export async function layerTar(work: string, spec: LayerSpec): Promise<Buffer> {
 export async function buildImage(
   work: string,
   specs: readonly LayerSpec[],
-  opts: { diffIdOverride?: Record<number, string>; docker?: boolean } = {},
+  opts: {
+    diffIdOverride?: Record<number, string>;
+    /** Per layer index: tar only these paths (parents left out). */
+    members?: Record<number, string[]>;
+    /** Per layer index: runs on the layer's directory before tar (chmod, chown). */
+    prepare?: Record<number, (dir: string) => Promise<void>>;
+  } = {},
 ): Promise<BuiltImage> {
   const blobs = new Map<string, Buffer>();
   const layers: Descriptor[] = [];
   const diffIds: string[] = [];
   for (const [i, spec] of specs.entries()) {
-    const tar = await layerTar(join(work, `layer${i}`), spec);
+    const tar = await layerTar(join(work, `layer${i}`), spec, opts.members?.[i], opts.prepare?.[i]);
     const gz = gzipSync(tar, { level: 6 });
     diffIds.push(opts.diffIdOverride?.[i] ?? sha(tar));
     const d: Descriptor = { mediaType: MediaTypes.OciLayerGzip, digest: sha(gz), size: gz.length };
