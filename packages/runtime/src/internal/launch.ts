@@ -33,19 +33,29 @@ export interface Launched {
   readonly terminal?: Terminal;
 }
 
-/** Clears stale per-container files and records the clean-up plan for reconcile() (a crash of this process). */
-async function prepare(ctx: LaunchContext): Promise<void> {
+/**
+ * Clears stale per-container files (a leftover pid file or log would be misread), and
+ * returns the write of the clean-up plan reconcile() uses after a crash of this process;
+ * it runs while the container starts, and is awaited before Container.run resolves.
+ */
+async function prepare(ctx: LaunchContext): Promise<{ planWritten: Promise<void> }> {
   const { runtime, id } = ctx;
   runtime.ensureRoot();
   await Promise.all([rm(ctx.pidFile, { force: true }), rm(runtime.logPath(id), { force: true })]);
-  await writeFile(`${runtime.root}/${id}.cgroups.json`, JSON.stringify(ctx.plan));
+  const planWritten = writeFile(`${runtime.root}/${id}.cgroups.json`, JSON.stringify(ctx.plan));
+  planWritten.catch(() => {}); // observed by the caller
+  return { planWritten };
 }
 
 export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inherit' | 'ignore'): Promise<Launched> {
   const { id, runtime, plan, keep, cgroupsPath } = ctx;
-  await prepare(ctx);
+  const { planWritten } = await prepare(ctx);
   const pidWait = waitForPidFile(ctx.pidFile);
   const proc = runtime.run(id, { bundle: ctx.bundle.dir, pidFile: ctx.pidFile, keep, stdio: [stdio, stdio, stdio] });
+  const planDone = planWritten.then(
+    () => null,
+    (err: unknown) => err,
+  );
   const exited = proc.exited.then(
     (e) => {
       // runc writes the pid file before it waits, so after its exit a missing file means no start.
@@ -59,6 +69,14 @@ export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inhe
     },
   );
   const pid = await pidWait.pid;
+  const planError = await planDone;
+  if (planError !== null && pid !== null) {
+    // Without its plan a crash would leak cgroup parents: do not hand out the container.
+    await runtime.kill(id, 'SIGKILL').catch(() => {});
+    await exited.catch(() => {});
+    await cleanup(runtime, id, plan, true);
+    throw planError;
+  }
   if (pid === null) {
     const failure = await exited.then(
       (e) => runtime.failure('run', id, 0, e.status, ''),
@@ -96,7 +114,7 @@ export async function launchSupervised(
 ): Promise<Launched> {
   const { id, runtime, plan, cgroupsPath } = ctx;
   const terminalMode = stdio === 'terminal';
-  await prepare(ctx);
+  await (await prepare(ctx)).planWritten;
   let started: Awaited<ReturnType<typeof startSupervised>>;
   try {
     started = await startSupervised(runtime, id, ctx.bundle.dir, ctx.pidFile, {
