@@ -57,7 +57,13 @@ async function bench(kind: 'ctrkit' | 'ptp'): Promise<{ add: Sample; del: Sample
     await rt.routes.add({ dst: 'default', gateway: '10.255.254.2', dev: 'up0' });
     const conf = JSON.stringify(
       kind === 'ptp'
-        ? { cniVersion: '1.0.0', name: 'ctkb', type: 'ptp', ipMasq: false, ipam: { type: 'host-local', subnet: `${net}.0/24`, dataDir } }
+        ? {
+            cniVersion: '1.0.0',
+            name: 'ctkb',
+            type: 'ptp',
+            ipMasq: false,
+            ipam: { type: 'host-local', subnet: `${net}.0/24`, dataDir },
+          }
         : { cniVersion: '1.0.0', name: 'ctkb', type: 'ctrkit-cni', ipam: { subnet: `${net}.0/24`, dataDir } },
     );
     const argv = kind === 'ptp' ? [PTP] : [process.execPath, BIN];
@@ -98,5 +104,11 @@ report({
   inputs: { pods: PODS, ipam: 'host-local layout', wiring: 'ctrkit: Calico routed; ptp: its own /24 + host /32' },
   ours: ours.add,
   peers: { 'cni-ptp': ptp.add },
-  extra: { del: { ours: ours.del.median, ptp: ptp.del.median, 'ours/ptp': Number((ours.del.median / ptp.del.median).toFixed(3)) } },
+  extra: {
+    del: {
+      ours: ours.del.median,
+      ptp: ptp.del.median,
+      'ours/ptp': Number((ours.del.median / ptp.del.median).toFixed(3)),
+    },
+  },
 });

@@ -42,7 +42,9 @@ function withStdin(cmd: string, args: string[], input: string, env?: NodeJS.Proc
       err += d;
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err}${out}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err}${out}`)),
+    );
     child.stdin.end(input);
   });
 }
@@ -132,7 +134,11 @@ const ipBatch: Approach = {
     await ip(['netns', 'add', pod]);
     await withStdin('ip', ['-n', host, '-batch', '-'], `link add ${h} type veth peer name eth0 netns ${pod}\n`);
     await run('ip', ['netns', 'exec', host, 'sh', '-c', sysctls(i)]);
-    await withStdin('ip', ['-n', host, '-batch', '-'], `link set ${h} up\nroute add ${podIp(i)}/32 dev ${h} scope link\n`);
+    await withStdin(
+      'ip',
+      ['-n', host, '-batch', '-'],
+      `link set ${h} up\nroute add ${podIp(i)}/32 dev ${h} scope link\n`,
+    );
     await withStdin(
       'ip',
       ['-n', pod, '-batch', '-'],
@@ -207,7 +213,12 @@ const results = {
   ptp: await measureApproach(ptp),
 };
 
-const inputs = { pods: PODS, reps: REPS, wiring: 'Calico routed: netns, veth with peer in pod, /32, 169.254.1.1 scope link, default via it, host proxy_arp/forwarding/route_localnet, proxy_delay=0, host /32 route' };
+const inputs = {
+  pods: PODS,
+  reps: REPS,
+  wiring:
+    'Calico routed: netns, veth with peer in pod, /32, 169.254.1.1 scope link, default via it, host proxy_arp/forwarding/route_localnet, proxy_delay=0, host /32 route',
+};
 
 report({
   name: 'netns-wire',
@@ -217,7 +228,12 @@ report({
   peers: { 'ip-script': results.ip.wire, 'ip-batch': results.ipBatch.wire, 'cni-ptp': results.ptp.wire },
   goals: { 'ours/ip-script': '<= 0.1', 'ours/cni-ptp': '<= 0.1' },
   extra: {
-    msPerPod: { ours: perPod(results.ours.wire), ipScript: perPod(results.ip.wire), ipBatch: perPod(results.ipBatch.wire), ptp: perPod(results.ptp.wire) },
+    msPerPod: {
+      ours: perPod(results.ours.wire),
+      ipScript: perPod(results.ip.wire),
+      ipBatch: perPod(results.ipBatch.wire),
+      ptp: perPod(results.ptp.wire),
+    },
   },
 });
 
