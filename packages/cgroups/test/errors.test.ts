@@ -76,7 +76,7 @@ describe('paths, creation and rollback (fake cgroupfs)', () => {
   });
 
   it('rejects paths that are relative, escape or are not normalised', async () => {
-    for (const bad of ['job', '/a/../b', '/a/./b', '//a', '/a//b', '', '/a\0b']) {
+    for (const bad of ['job', '/a/../b', '/a/./b', '//a', '/a//b', '', '/a\0b', '/a\nb', '/..']) {
       await expect(Cgroup.create(bad, { root })).rejects.toMatchObject({ code: 'ERR_CGROUP_INVALID_PATH' });
     }
     await expect(Cgroup.create('/', { root })).rejects.toMatchObject({ code: 'ERR_CGROUP_OWN' });

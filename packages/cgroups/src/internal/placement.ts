@@ -31,7 +31,7 @@ export interface PlacementOptions {
 
 /** Validates a cgroup path: absolute, normalised, no `.`/`..` segments, no NUL. */
 export function checkPath(path: unknown): string {
-  if (typeof path !== 'string' || !path.startsWith('/') || path.includes('\0')) {
+  if (typeof path !== 'string' || !path.startsWith('/') || /[\0\n]/.test(path)) {
     throw new CgroupError(
       'ERR_CGROUP_INVALID_PATH',
       'invalid-argument',
