@@ -135,6 +135,7 @@ export async function probe(o: ProbeOptions): Promise<ProbeResult> {
       lat.n = r.latencies.length;
       lat.ios = r.ios;
       lat.elapsedMs = r.elapsedMs;
+      lat.iops = r.iops;
     }
     const elapsedMs = lat.elapsedMs ?? performance.now() - t0;
     const alignedBy = !direct ? 'none' : depth === 1 ? 'sys' : 'trial';
@@ -163,6 +164,7 @@ class Latencies {
   /** Reads completed, timed or not (threads stop timing past their buffer). */
   ios = -1;
   elapsedMs: number | undefined;
+  iops: number | undefined;
   push(ms: number) {
     if (this.n === this.data.length) {
       const next = new Float64Array(this.data.length * 2);
@@ -242,7 +244,7 @@ function summarise(s: Summary): ProbeResult {
   const mean = n ? sum / n : Number.NaN;
   const percentiles: Record<string, number> = {};
   for (const p of fioPercentiles) percentiles[p.toFixed(6)] = percentile(sorted, p);
-  const iops = (ios / s.elapsedMs) * 1000;
+  const iops = s.lat.iops ?? (ios / s.elapsedMs) * 1000;
   const warnings: string[] = [];
   if (!s.direct) warnings.push('direct: false — reads may be served by the page cache; these are not device figures');
   if (s.device?.sizeBytes && s.span < s.device.sizeBytes / 100) {

@@ -27,7 +27,8 @@ let s = (seed >>> 0) || 1;
 let n = 0;
 const now = () => performance.timeOrigin + performance.now();
 try {
-  for (let t = now(); t < deadline && Atomics.load(c, 0) === 0; ) {
+  const begin = now();
+  for (let t = begin; t < deadline && Atomics.load(c, 0) === 0; ) {
     s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
     const pos = (s % slots) * ioSize;
     readSync(fd, buf, 0, ioSize, pos);
@@ -37,7 +38,7 @@ try {
     Atomics.store(c, 2 + index, n);
     t = t1;
   }
-  parentPort.postMessage({ n });
+  parentPort.postMessage({ n, begin, end: now() });
 } catch (e) {
   parentPort.postMessage({ n, error: { message: e.message, code: e.code } });
 }
@@ -102,8 +103,10 @@ function alignedWindows(
 export interface WorkerRun {
   readonly ios: number;
   readonly latencies: Float64Array;
-  /** ms from the common start until the last thread finished. */
+  /** ms from the first thread's first read to the last thread's last. */
   readonly elapsedMs: number;
+  /** Sum over threads of reads / own running time, per second. */
+  readonly iops: number;
 }
 
 /** Starts `depth` reader threads, releases them together, runs for durationMs or until abort. */
@@ -144,39 +147,48 @@ export async function runWorkers(o: {
     const results = await Promise.all(
       offsets.map(
         (off, index) =>
-          new Promise<{ n: number; error?: { message: string; code?: string } }>((resolve, reject) => {
-            const worker = new Worker(WORKER, {
-              eval: true,
-              workerData: {
-                when,
-                fd: o.fd,
-                sab,
-                off,
-                ioSize: o.ioSize,
-                slots: o.slots,
-                seed: (o.seed * 7919 + index * 104729) >>> 0,
-                lat: lats[index],
-                ctl,
-                index,
-              },
-            });
-            worker.on('message', (m) => {
-              if (m.ready) {
-                if (++ready === o.depth) go();
-                return;
-              }
-              if (m.error) stop();
-              resolve(m);
-            });
-            worker.once('error', (e) => {
-              stop();
-              if (ready < o.depth) go(); // release the others so they see the stop flag
-              reject(e);
-            });
-          }),
+          new Promise<{ n: number; begin?: number; end?: number; error?: { message: string; code?: string } }>(
+            (resolve, reject) => {
+              const worker = new Worker(WORKER, {
+                eval: true,
+                workerData: {
+                  when,
+                  fd: o.fd,
+                  sab,
+                  off,
+                  ioSize: o.ioSize,
+                  slots: o.slots,
+                  seed: (o.seed * 7919 + index * 104729) >>> 0,
+                  lat: lats[index],
+                  ctl,
+                  index,
+                },
+              });
+              worker.on('message', (m) => {
+                if (m.ready) {
+                  if (++ready === o.depth) go();
+                  return;
+                }
+                if (m.error) stop();
+                resolve(m);
+              });
+              worker.once('error', (e) => {
+                stop();
+                if (ready < o.depth) go(); // release the others so they see the stop flag
+                reject(e);
+              });
+            },
+          ),
       ),
     );
-    const elapsedMs = performance.now() - start;
+    // Each thread stamps its own start and end (one epoch clock), so neither a late wake-up
+    // after the go signal nor the time its message takes to reach a busy main thread is
+    // counted: throughput is the sum of the threads' own rates.
+    const startEpoch = performance.timeOrigin + start;
+    const spans = results.map((r) => Math.max(1e-3, (r.end ?? startEpoch + o.durationMs) - (r.begin ?? startEpoch)));
+    const iops = results.reduce((sum, r, i) => sum + (r.n / (spans[i] as number)) * 1000, 0);
+    const elapsedMs =
+      Math.max(...results.map((r) => r.end ?? startEpoch)) - Math.min(...results.map((r) => r.begin ?? startEpoch));
     o.signal?.throwIfAborted();
     const failed = results.find((r) => r.error);
     if (failed?.error) {
@@ -193,7 +205,7 @@ export async function runWorkers(o: {
       latencies.set(src, k);
       k += src.length;
     });
-    return { ios, latencies, elapsedMs };
+    return { ios, latencies, elapsedMs, iops };
   } finally {
     clearInterval(tick);
     o.signal?.removeEventListener('abort', stop);
