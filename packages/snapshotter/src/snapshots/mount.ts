@@ -55,6 +55,7 @@ export async function mountAll(mounts: readonly Mount[], target: string): Promis
       done += 1;
     }
   } catch (err) {
+    const failed = mounts[done];
     for (; done > 0; done--) {
       try {
         umountSync(target, 0);
@@ -64,7 +65,7 @@ export async function mountAll(mounts: readonly Mount[], target: string): Promis
     const e = err as NodeJS.ErrnoException;
     throw new SnapshotError(
       'ERR_MOUNT_FAILED',
-      `mounting ${mounts[done]?.type ?? '?'} on ${target} failed: ${e.code ?? ''} ${e.message}; check that the target exists and the kernel supports the mount`,
+      `mounting ${failed?.type ?? '?'} from ${failed?.source ?? '?'} on ${target} failed: ${e.code ?? ''} ${e.message}; check that the target exists and the kernel supports the mount`,
       { cause: err },
     );
   }
