@@ -6,7 +6,7 @@
 // defaults, vs `gzip -dc` and `pigz -dc`. CTRKIT_BENCH_SCALE (default 1) scales the input.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { applyLayer } from '@ctrkit/snapshotter';
@@ -69,18 +69,36 @@ try {
   // shared disk hits all three alike. The first round is a warm-up.
   const ROUNDS = 4;
   const times: Record<'ours' | 'tar' | 'umoci', number[]> = { ours: [], tar: [], umoci: [] };
+  const cpu: Record<'ours' | 'tar' | 'umoci', number[]> = { ours: [], tar: [], umoci: [] };
+  const timed = (args: string[]) => () => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...args], { encoding: 'utf8' });
+    const [u = '0', sy = '0'] = r.stderr.trim().split('\n').pop()!.split(' ');
+    return Number(u) + Number(sy);
+  };
   for (let round = 0; round < ROUNDS; round++) {
     const runs: Array<['ours' | 'tar' | 'umoci', () => Promise<unknown> | unknown, boolean]> = [
-      ['ours', () => applyLayer(cur, gzPath), true],
-      ['tar', () => spawnSync('tar', ['-xzf', gzPath, '-C', cur]), true],
-      ['umoci', () => spawnSync('umoci', ['unpack', '--image', `${img}:b`, cur]), false],
+      [
+        'ours',
+        async () => {
+          const c0 = process.cpuUsage();
+          await applyLayer(cur, gzPath);
+          const c = process.cpuUsage(c0);
+          return (c.user + c.system) / 1e6;
+        },
+        true,
+      ],
+      ['tar', () => timed(['tar', '-xzf', gzPath, '-C', cur])(), true],
+      ['umoci', () => timed(['umoci', 'unpack', '--image', `${img}:b`, cur])(), false],
     ];
     for (const [name, fn, mk] of runs) {
       cur = fresh();
       if (mk) mkdirSync(cur);
       const t0 = performance.now();
-      await fn();
-      if (round > 0) times[name].push(performance.now() - t0);
+      const cpuSeconds = Number(await fn());
+      if (round > 0) {
+        times[name].push(performance.now() - t0);
+        cpu[name].push(cpuSeconds);
+      }
     }
   }
   const sample = (xs: number[]): Sample => {
@@ -116,6 +134,12 @@ try {
     peers: { 'tar -xzf': tar, 'umoci unpack': umoci },
     goals: { 'ours/tar -xzf': '<= 1.3', 'ours/umoci unpack': '<= 0.333' },
     extra: {
+      cpuSecondsMedian: {
+        ours: sample(cpu.ours).median,
+        'tar -xzf': sample(cpu.tar).median,
+        'umoci unpack': sample(cpu.umoci).median,
+      },
+      loadAverage: loadavg(),
       decompressOnlyMs: {
         'node:zlib 1MiB reads/128KiB chunks (chosen)': zlibTuned.median,
         'node:zlib defaults': zlibDefault.median,

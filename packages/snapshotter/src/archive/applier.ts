@@ -3,7 +3,7 @@
 // way (never truncate in place), create, then metadata in the order chown, xattrs,
 // chmod, times (G4). Directory times are set after the layer, when no child can change
 // them any more. Whiteouts follow rule 1 and live in whiteouts.ts.
-import { closeSync, fchmodSync, fchownSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fstatSync, readFileSync, writeSync } from 'node:fs';
 import { InvalidLayerError, LayerIoError, LayerPathEscapeError } from './errors.js';
 import { classifyEntry, type LayerEvent, pathKey } from './layer-events.js';
 import { removeTree } from './remove-tree.js';
@@ -118,6 +118,8 @@ export class LayerApplier implements TarHandler {
 
   /** Sets the deferred directory times; call once, after the last entry. */
   finish(): void {
+    // Pre-existing directories this layer added to without listing them get their times back (umoci does the same).
+    for (const [key, t] of this.#kept) if (!this.#dirTimes.has(key)) this.#dirTimes.set(key, t);
     for (const [key, t] of this.#dirTimes) {
       const path = key === '' ? [] : key.split('/');
       const parent = this.resolver.resolveDir(path.slice(0, -1));
@@ -128,6 +130,15 @@ export class LayerApplier implements TarHandler {
       } catch {}
     }
     this.resolver.close();
+  }
+
+  #kept = new Map<string, { sec: number; nsec: number }>();
+  /** Remembers the times of a pre-existing directory before this layer first changes it. */
+  #keepTimes(dir: ResolvedDir): void {
+    const key = dir.canon.join('/');
+    if (this.#kept.has(key) || this.#dirTimes.has(key) || this.written.has(key)) return;
+    const st = fstatSync(dir.fd, { bigint: true });
+    this.#kept.set(key, { sec: Number(st.mtimeNs / 1_000_000_000n), nsec: Number(st.mtimeNs % 1_000_000_000n) });
   }
 
   markWritten(canon: string): void {
@@ -212,6 +223,7 @@ export class LayerApplier implements TarHandler {
     // Validate a hardlink's target before anything in the way is removed.
     if (h.type === 'hardlink') this.#linkTarget(h);
     const parent = this.parentOf(ev.path, h.name);
+    this.#keepTimes(parent);
     const name = ev.path[ev.path.length - 1]!;
     const key = pathKey([...parent.canon, name]);
     if (h.type === 'file' && this.#createFile(h, parent.fd, name, key)) return;

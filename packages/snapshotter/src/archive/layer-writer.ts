@@ -51,25 +51,35 @@ function entryHeader(e: TreeEntry, hardlinkTo: string | undefined, sde: number |
   });
 }
 
-/** The tar stream for `ops`, ending with the end-of-archive marker. */
+/**
+ * The tar stream for `ops`, ending with the end-of-archive marker. Output goes into
+ * 1 MiB batches that file contents are read straight into: no per-file buffers, no
+ * concatenation (the per-file allocations showed up as GC time in the diff benchmark).
+ */
 export async function* writeLayer(ops: Iterable<DiffOp>, opts: LayerWriterOptions = {}): AsyncGenerator<Buffer> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  const push = (b: Buffer) => {
-    parts.push(b);
-    size += b.length;
+  let batch = Buffer.allocUnsafe(BATCH);
+  let fill = 0;
+  const full: Buffer[] = [];
+  const put = (b: Uint8Array) => {
+    let off = 0;
+    while (off < b.length) {
+      const n = Math.min(BATCH - fill, b.length - off);
+      batch.set(b.subarray(off, off + n), fill);
+      fill += n;
+      off += n;
+      if (fill === BATCH) rotate();
+    }
   };
-  const take = () => {
-    const out = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
-    parts = [];
-    size = 0;
-    return out;
+  const rotate = () => {
+    full.push(batch);
+    batch = Buffer.allocUnsafe(BATCH);
+    fill = 0;
   };
   for (const op of ops) {
     opts.signal?.throwIfAborted();
     if (op.kind === 'whiteout') {
       const i = op.path.lastIndexOf('/');
-      push(
+      put(
         marker(
           i < 0
             ? `${WHITEOUT_PREFIX}${op.path}`
@@ -77,27 +87,41 @@ export async function* writeLayer(ops: Iterable<DiffOp>, opts: LayerWriterOption
         ),
       );
     } else if (op.kind === 'opaque') {
-      push(marker(op.dir === '' ? OPAQUE_MARKER : `${op.dir}/${OPAQUE_MARKER}`));
+      put(marker(op.dir === '' ? OPAQUE_MARKER : `${op.dir}/${OPAQUE_MARKER}`));
     } else {
       const e = op.entry;
-      push(entryHeader(e, op.hardlinkTo, opts.sourceDateEpoch));
+      put(entryHeader(e, op.hardlinkTo, opts.sourceDateEpoch));
       if (e.type === 'file' && op.hardlinkTo === undefined && e.size > 0) {
-        for (const piece of readContent(e)) {
-          push(piece);
-          if (size >= BATCH) yield take();
-        }
-        push(padding(e.size));
+        readContent(
+          e,
+          (len) => {
+            if (fill === BATCH) rotate();
+            return { buf: batch, off: fill, len: Math.min(len, BATCH - fill) };
+          },
+          (n) => {
+            fill += n;
+          },
+        );
+        put(padding(e.size));
       }
     }
     opts.onEntry?.();
-    if (size >= BATCH) yield take();
+    while (full.length > 0) yield full.shift()!;
   }
-  push(END_OF_ARCHIVE);
-  yield take();
+  put(END_OF_ARCHIVE);
+  while (full.length > 0) yield full.shift()!;
+  if (fill > 0) yield batch.subarray(0, fill);
 }
 
-/** Reads exactly `e.size` bytes; a file that changed size since the walk is an error, not a corrupt layer. */
-function* readContent(e: TreeEntry): Generator<Buffer> {
+/**
+ * Reads exactly `e.size` bytes into the space `space()` offers; a file that changed
+ * size since the walk is an error, not a corrupt layer.
+ */
+function readContent(
+  e: TreeEntry,
+  space: (len: number) => { buf: Buffer; off: number; len: number },
+  done: (n: number) => void,
+): void {
   let fd: number;
   try {
     fd = openSync(e.abs, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -107,12 +131,12 @@ function* readContent(e: TreeEntry): Generator<Buffer> {
   try {
     let left = e.size;
     while (left > 0) {
-      const buf = Buffer.allocUnsafe(Math.min(left, BATCH));
-      const n = readSync(fd, buf, 0, buf.length, null);
+      const s = space(left);
+      const n = readSync(fd, s.buf, s.off, s.len, null);
       if (n === 0)
         throw new LayerIoError(e.abs, 'reading', new Error(`file shrank while diffing (${left} bytes missing)`));
+      done(n);
       left -= n;
-      yield n === buf.length ? buf : buf.subarray(0, n);
     }
   } finally {
     closeSync(fd);
