@@ -200,6 +200,24 @@ for (const driver of ['overlayfs', 'native'] as DriverName[]) {
       expect((await all()).map((i) => i.kind)).toEqual(['Committed', 'Committed', 'Committed', 'Committed']);
     });
 
+    it('when a concurrent unpack of the same layer fails on its own blob, the other still succeeds', async () => {
+      const broken = await buildImage(join(dir, 'broken'), [BASE], { gzipLevel: 6 });
+      const fine = await buildImage(join(dir, 'fine'), [BASE], { gzipLevel: 1 });
+      expect(broken.diffIds).toEqual(fine.diffIds); // same layer, other blobs
+      await storeImage(store, broken);
+      await storeImage(store, fine);
+      const blob = Buffer.from(broken.blobs.get(broken.layers[0]!.digest)!);
+      blob.writeUInt8(blob.readUInt8(blob.length - 5) ^ 0xff, blob.length - 5);
+      await writeFile(store.blobPath(broken.layers[0]!.digest), blob);
+      const [a, b] = await Promise.allSettled([
+        unpackImage(broken.manifest, { contentStore: store, snapshotter: sn }),
+        unpackImage(fine.manifest, { contentStore: store, snapshotter: sn }),
+      ]);
+      expect(a.status).toBe('rejected');
+      expect(b.status).toBe('fulfilled');
+      expect((await all()).map((i) => [i.name, i.kind])).toEqual([[fine.diffIds[0], 'Committed']]);
+    });
+
     it('two processes unpacking images that share layers apply each shared layer once', async () => {
       const a = await buildImage(join(dir, 'a'), [BASE, WHITEOUTS, { 'only/a': 'a' }]);
       const b = await buildImage(join(dir, 'b'), [BASE, WHITEOUTS, { 'only/b': 'b' }]);

@@ -104,12 +104,21 @@ export async function unpackImage(image: Descriptor, opts: UnpackOptions): Promi
     const chainId = chain[i]!;
     const layer = { desc: manifest.layers[i]!, diffId: diffIds[i]!, chainId, parent: chain[i - 1] };
     const slot = `${snapshotter.root}\0${chainId}`;
-    const running = inflight.get(slot);
-    let applied: boolean;
-    if (running) {
-      await running; // another unpack in this process is applying it: share its result
-      applied = false;
-    } else {
+    let applied: boolean | undefined;
+    while (applied === undefined) {
+      const running = inflight.get(slot);
+      if (running) {
+        // Another unpack in this process is applying it: share its result. If it failed
+        // (its image may carry a corrupt blob for the same diffID), try with ours.
+        if (
+          await running.then(
+            () => true,
+            () => false,
+          )
+        )
+          applied = false;
+        continue;
+      }
       const job = extractOnce(layer, opts, i, total).finally(() => inflight.delete(slot));
       inflight.set(slot, job);
       applied = await job;

@@ -67,6 +67,8 @@ export async function buildImage(
     diffIdOverride?: Record<number, string>;
     /** Per layer index: tar only these paths (parents left out). */
     members?: Record<number, string[]>;
+    /** gzip level of every layer (another level: same diffID, other blob digest). @default 6 */
+    gzipLevel?: number;
     /** Per layer index: runs on the layer's directory before tar (chmod, chown). */
     prepare?: Record<number, (dir: string) => Promise<void>>;
   } = {},
@@ -76,7 +78,7 @@ export async function buildImage(
   const diffIds: string[] = [];
   for (const [i, spec] of specs.entries()) {
     const tar = await layerTar(join(work, `layer${i}`), spec, opts.members?.[i], opts.prepare?.[i]);
-    const gz = gzipSync(tar, { level: 6 });
+    const gz = gzipSync(tar, { level: opts.gzipLevel ?? 6 });
     diffIds.push(opts.diffIdOverride?.[i] ?? sha(tar));
     const d: Descriptor = { mediaType: MediaTypes.OciLayerGzip, digest: sha(gz), size: gz.length };
     layers.push(d);
