@@ -14,9 +14,10 @@ export async function prepareProbeFile(
   checkInteger('size', size, 1);
   options.signal?.throwIfAborted();
   const existing = await stat(path).catch(() => null);
-  if (existing && existing.size >= size) return 0;
-  if (existing && !existing.isFile())
+  if (existing && !existing.isFile()) {
     throw new DiskperfError('ERR_INVALID_ARG_VALUE', `${path} exists and is not a regular file`);
+  }
+  if (existing && existing.size >= size) return 0;
   const fh = await open(path, existing ? 'r+' : 'wx');
   const chunk = Buffer.allocUnsafe(1 << 20);
   let written = 0;
