@@ -68,7 +68,7 @@ try {
   const oursBundle = await mk('ours', `${tag}o`);
   const peerBundle = await mk('peer', `${tag}p`);
   let n = 0;
-  const reps = 30;
+  const reps = 60;
   // Interleave: one of ours, one of the peer, so machine noise hits both alike.
   const oursS: number[] = [];
   const peerS: number[] = [];

@@ -2,7 +2,8 @@
 // - foreground: `runc run [--keep]` is the supervisor; its exit status is the container's.
 // - terminal: `runc run --detach --console-socket` under the subreaper supervisor.
 // Either way the exit result comes after the runtime state, cgroups and files are gone.
-import { rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Bundle } from '../bundle.js';
 import type { ExitResult } from '../container.js';
@@ -41,7 +42,9 @@ export interface Launched {
 async function prepare(ctx: LaunchContext): Promise<{ planWritten: Promise<void> }> {
   const { runtime, id } = ctx;
   runtime.ensureRoot();
-  await Promise.all([rm(ctx.pidFile, { force: true }), rm(runtime.logPath(id), { force: true })]);
+  // Small unlinks in our own state dir: synchronous, as each thread-pool hop costs more.
+  rmSync(ctx.pidFile, { force: true });
+  rmSync(runtime.logPath(id), { force: true });
   const planWritten = writeFile(`${runtime.root}/${id}.cgroups.json`, JSON.stringify(ctx.plan));
   planWritten.catch(() => {}); // observed by the caller
   return { planWritten };
@@ -161,7 +164,6 @@ export async function cleanup(runtime: Runc, id: string, plan: CgroupPlan, delet
     });
   }
   await removeCgroupLeftovers(plan);
-  await Promise.all(
-    [`${id}.pid`, `${id}.log.json`, `${id}.cgroups.json`].map((f) => rm(`${runtime.root}/${f}`, { force: true })),
-  );
+  for (const f of [`${id}.pid`, `${id}.log.json`, `${id}.cgroups.json`])
+    rmSync(`${runtime.root}/${f}`, { force: true });
 }
