@@ -144,7 +144,8 @@ export async function runWorkers(o: {
     Atomics.notify(c, 1);
   };
   try {
-    const results = await Promise.all(
+    // allSettled: every thread has stopped before the caller closes the fd.
+    const settled = await Promise.allSettled(
       offsets.map(
         (off, index) =>
           new Promise<{ n: number; begin?: number; end?: number; error?: { message: string; code?: string } }>(
@@ -180,6 +181,22 @@ export async function runWorkers(o: {
             },
           ),
       ),
+    );
+    const crashed = settled.find((r) => r.status === 'rejected');
+    if (crashed)
+      throw new DiskperfError('ERR_PROBE_IO', `a reader thread crashed: ${(crashed.reason as Error)?.message}`, {
+        cause: crashed.reason,
+      });
+    const results = settled.map(
+      (r) =>
+        (
+          r as PromiseFulfilledResult<{
+            n: number;
+            begin?: number;
+            end?: number;
+            error?: { message: string; code?: string };
+          }>
+        ).value,
     );
     // Each thread stamps its own start and end (one epoch clock), so neither a late wake-up
     // after the go signal nor the time its message takes to reach a busy main thread is
