@@ -3,7 +3,8 @@
 // way (never truncate in place), create, then metadata in the order chown, xattrs,
 // chmod, times (G4). Directory times are set after the layer, when no child can change
 // them any more. Whiteouts follow rule 1 and live in whiteouts.ts.
-import { closeSync, fchmodSync, fchownSync, fstatSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, writeSync } from 'node:fs';
+import { ownAndXattrs, readUmask } from './entry-metadata.js';
 import { InvalidLayerError, LayerIoError, LayerPathEscapeError } from './errors.js';
 import { classifyEntry, type LayerEvent, pathKey } from './layer-events.js';
 import { removeTree } from './remove-tree.js';
@@ -11,10 +12,8 @@ import { kindAt, type ResolvedDir, type ResolveHooks, RootResolver } from './res
 import {
   AT,
   fchmodatSync,
-  fchownatSync,
   flistxattrSync,
   fremovexattrSync,
-  fsetxattrSync,
   linkatSync,
   lsetxattrSync,
   makedev,
@@ -42,16 +41,6 @@ export interface ApplierOptions {
 }
 
 const U32 = 2 ** 32;
-/** The process umask, read without changing it (process.umask() with no argument is deprecated). */
-function readUmask(): number {
-  try {
-    const m = /^Umask:\s*([0-7]+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number.parseInt(m[1]!, 8) : 0o777;
-  } catch {
-    return 0o777;
-  }
-}
-
 export class LayerApplier implements TarHandler {
   readonly resolver: RootResolver;
   readonly opts: ApplierOptions;
@@ -337,30 +326,8 @@ export class LayerApplier implements TarHandler {
     this.#times(pfd, name, h.mtime);
   }
 
-  /** chown then xattrs; `fd` is used when the entry is open, else the path under its parent fd. */
   #ownAndXattrs(h: TarHeader, pfd: number, name: string, fd: number): void {
-    if (!this.opts.rootless) {
-      if (fd >= 0) fchownSync(fd, h.uid, h.gid);
-      else fchownatSync(pfd, name, h.uid, h.gid, AT.SYMLINK_NOFOLLOW);
-    }
-    for (const [k, v] of h.xattrs) {
-      if (isExcludedXattr(k)) continue;
-      if (k.startsWith('trusted.') && !this.opts.realRoot) continue;
-      try {
-        if (fd >= 0) fsetxattrSync(fd, k, v);
-        else lsetxattrSync(`/proc/self/fd/${pfd}/${name}`, k, v);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
-          this.warnOnce(
-            `xattr:${k}`,
-            `the file system does not support xattr ${k}; it was not applied (first at ${h.name})`,
-          );
-        } else if (code === 'EPERM' && (fd < 0 || this.opts.rootless)) {
-          // user.* on symlinks and devices is refused by the kernel (G2); rootless cannot set trusted.*.
-        } else throw new LayerIoError(h.name, `setting xattr ${k} on`, e);
-      }
-    }
+    ownAndXattrs(h, pfd, name, fd, this.opts, (k, m) => this.warnOnce(k, m));
   }
 
   #times(pfd: number, name: string, t: Timestamp): void {
