@@ -188,7 +188,6 @@ program
   .option('--platform <os/arch>', 'image platform')
   .action(
     action(async (ctx, img: string, cmd: string[], f: RunFlags) => {
-      if (f.tty) throw new CliError('ERR_UNSUPPORTED', '-t needs a terminal-capable runtime build', 'run without -t');
       const running = await runContainer(ctx, {
         id: checkContainerId(f.name ?? randomBytes(6).toString('hex')),
         image: img,
@@ -205,6 +204,7 @@ program
         ...(f.user ? { user: f.user } : {}),
         ...(f.platform ? { platform: f.platform } : {}),
         interactive: f.interactive,
+        tty: f.tty,
       });
       let interrupted: NodeJS.Signals | undefined;
       const onSignal = (sig: NodeJS.Signals) => {

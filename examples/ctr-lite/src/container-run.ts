@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly platform?: string;
   /** Pass the caller's stdin to the container. */
   readonly interactive?: boolean;
+  /** A terminal (pty) for the container, connected to the caller's stdin and stdout. */
+  readonly tty?: boolean;
   /** Sees every chunk the container writes (after it is shown and logged). */
   readonly onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
 }
@@ -143,6 +145,7 @@ export async function runContainer(ctx: Context, o: RunOptions): Promise<Running
       ...(o.workdir ? { cwd: o.workdir } : {}),
       ...(o.user ? { user: o.user } : {}),
       hostname: o.id.slice(0, 63),
+      ...(o.tty ? { terminal: true } : {}),
       namespaces: { network: netnsPath },
       capabilities: CONTAINERD_CAPABILITIES,
       // Unprivileged ICMP sockets inside the container's own network namespace, as containerd's CRI sets.
@@ -152,13 +155,19 @@ export async function runContainer(ctx: Context, o: RunOptions): Promise<Running
     const bundle = await Bundle.create(record.bundle, spec);
     undos.push(() => bundle.delete());
 
-    const container = await Container.run({ id: o.id, bundle, runtime: ctx.runc(), stdio: 'pipe' });
+    const container = await Container.run({
+      id: o.id,
+      bundle,
+      runtime: ctx.runc(),
+      stdio: o.tty ? { terminal: true } : 'pipe',
+    });
     record.status = 'running';
     record.pid = container.pid;
     await saveRecord(ctx.paths, record);
 
     const log = createWriteStream(record.log, { flags: 'a' });
-    const streams = attachStdio(container, log, o.interactive === true, o.onOutput);
+    const detachTty = o.tty ? attachTerminal(container) : () => {};
+    const streams = attachStdio(container, log, o.interactive === true || o.tty === true, o.onOutput);
     const done = (async () => {
       let result: ExitResult | undefined;
       try {
@@ -167,6 +176,8 @@ export async function runContainer(ctx: Context, o: RunOptions): Promise<Running
         return result;
       } finally {
         log.end();
+        detachTty();
+        releaseStdin(container);
         // Without --rm the record and the snapshot stay (for `commit`, `logs`, `rm`):
         // they are the first two undos.
         await unwind(o.rm ? undos : undos.slice(2));
@@ -221,6 +232,30 @@ function attachStdio(
     else c.stdin.end();
   }
   return Promise.all(pending).then(() => {});
+}
+
+/** Raw mode and window size follow the caller's terminal; returns the undo. */
+function attachTerminal(c: Container): () => void {
+  const out = process.stdout;
+  const resize = () => {
+    if (out.columns && out.rows) c.resize(out.columns, out.rows);
+  };
+  if (out.isTTY) {
+    resize();
+    out.on('resize', resize);
+  }
+  const raw = process.stdin.isTTY === true;
+  if (raw) process.stdin.setRawMode(true);
+  return () => {
+    out.off('resize', resize);
+    if (raw) process.stdin.setRawMode(false);
+  };
+}
+
+// Once the container is gone, stop reading our stdin so the process can exit.
+function releaseStdin(c: Container): void {
+  if (c.stdin) process.stdin.unpipe(c.stdin);
+  process.stdin.pause();
 }
 
 /** Removes what a stopped container left: its snapshot, network leftovers and record. */

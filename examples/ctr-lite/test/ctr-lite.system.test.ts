@@ -65,6 +65,19 @@ describe.runIf(gate.ok)('ctr-lite', () => {
     expect(ok).toMatchObject({ code: 0, stdout: 'hi\n/tmp\n' });
   });
 
+  it('gives the container a terminal with -t and connects stdin with -i', async () => {
+    const tty = await ctr(root, ['run', '--rm', '-t', IMAGE, 'tty']);
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toMatch(/^\/dev\/pts\/\d+\r\n$/);
+    const typed = await ctr(root, ['run', '--rm', '-t', IMAGE, 'sh'], 'echo typed-$((6*7))\nexit 5\n');
+    expect(typed.code).toBe(5);
+    expect(typed.stdout).toContain('typed-42');
+    expect(await ctr(root, ['run', '--rm', '-i', IMAGE, 'cat'], 'round trip\n')).toMatchObject({
+      code: 0,
+      stdout: 'round trip\n',
+    });
+  });
+
   it('reports an OOM kill under --memory 16m', async () => {
     const r = await ctr(root, ['run', '--rm', '--memory', '16m', IMAGE, 'sh', '-c', 'tail /dev/zero']);
     expect(r.code).toBe(137);
