@@ -1,5 +1,5 @@
 // Runc against a fake runtime binary: the exact argv, log-based errors, output parsing.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -186,5 +186,21 @@ describe('Runc with a fake runtime', () => {
 
   it('rejects ids that are not safe file names', () => {
     expect(() => runc.logPath('../etc')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+
+  it("the default binary 'runc' is looked up on PATH (a fake runc first on PATH is used)", async () => {
+    const bin = join(dir, 'bin');
+    await mkdir(bin);
+    await symlink(FAKE, join(bin, 'runc'));
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    try {
+      const r = new Runc({ root: join(dir, 'root') });
+      expect(r.binary).toBe('runc');
+      expect((await r.version()).version).toBe('1.1.5+ds1');
+      expect(await argvs()).toEqual([['--version']]);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });
