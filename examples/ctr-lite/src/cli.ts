@@ -9,7 +9,7 @@ import { imagePull, imagePush } from './commands/registry.js';
 import { commit, snapshotDiff, snapshotList } from './commands/snapshot.js';
 import { runContainer } from './container-run.js';
 import { type Context, openContext } from './context.js';
-import { CliError, parseSize } from './output.js';
+import { parseSize } from './output.js';
 import { checkContainerId } from './records.js';
 import { defaultRoot } from './state.js';
 
