@@ -4,6 +4,7 @@
 export { type ApplyOptions, type ApplyProgress, ApplyResult, applyLayer } from './archive/apply-layer.js';
 export { type DiffOptions, diffOverlayUpper, diffTrees } from './archive/diff-trees.js';
 export {
+  ARCHIVE_ERROR_CODES,
   ArchiveUnsupportedError,
   InvalidLayerError,
   InvalidWhiteoutError,

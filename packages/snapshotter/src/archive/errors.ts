@@ -67,3 +67,12 @@ Object.defineProperty(ArchiveUnsupportedError.prototype, 'name', {
   value: 'ArchiveUnsupportedError',
   enumerable: false,
 });
+
+/** Every code the archive half throws; API, only ever added to (see the README errors table). */
+export const ARCHIVE_ERROR_CODES = [
+  'ERR_INVALID_LAYER',
+  'ERR_INVALID_WHITEOUT',
+  'ERR_LAYER_PATH_ESCAPE',
+  'ERR_LAYER_IO',
+  'ERR_UNSUPPORTED',
+] as const;
