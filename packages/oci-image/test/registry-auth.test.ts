@@ -126,6 +126,51 @@ describe('RegistryClient auth', () => {
     await expect(repo.getManifest(digestOf('other'))).rejects.toMatchObject({ code: 'ERR_DIGEST_MISMATCH' });
   });
 
+  it('downloads blobs over node:http with a bearer token, dropping it on a cross-origin redirect, and resumes with Range', async () => {
+    const blob = Buffer.from('blob content, delivered by the storage backend');
+    const d = digestOf(blob);
+    const storageSeen: (string | undefined)[] = [];
+    const storage = createServer((req, res) => {
+      storageSeen.push(req.headers.authorization);
+      const m = /bytes=(\d+)-/.exec(req.headers.range ?? '');
+      if (m) {
+        res.statusCode = 206;
+        res.end(blob.subarray(Number(m[1])));
+      } else res.end(blob);
+    });
+    await new Promise<void>((r) => storage.listen(0, '127.0.0.1', r));
+    const storageUrl = `http://127.0.0.1:${(storage.address() as AddressInfo).port}`;
+    try {
+      const base = await serve((req, res, b) => {
+        const url = new URL(req.url!, b);
+        if (url.pathname === '/token') {
+          res.end(JSON.stringify({ access_token: 'T' }));
+          return;
+        }
+        if (req.headers.authorization !== 'Bearer T') {
+          res.statusCode = 401;
+          res.setHeader('www-authenticate', `Bearer realm="${b}/token",service="fake",scope="repository:app:pull"`);
+          res.end();
+          return;
+        }
+        res.statusCode = 307;
+        res.setHeader('location', `${storageUrl}/objects/${d}`);
+        res.end();
+      });
+      const repo = new RegistryClient({ baseUrl: base }).repository('app');
+      const desc = { mediaType: 'application/octet-stream', digest: d, size: blob.length };
+      const whole: Buffer[] = [];
+      for await (const c of await repo.fetch(desc)) whole.push(Buffer.from(c));
+      expect(Buffer.concat(whole)).toEqual(blob);
+      const tail: Buffer[] = [];
+      for await (const c of await repo.fetch(desc, 5)) tail.push(Buffer.from(c));
+      expect(Buffer.concat(tail)).toEqual(blob.subarray(5));
+      expect(storageSeen).toEqual([undefined, undefined]);
+    } finally {
+      await new Promise((r) => storage.close(r));
+    }
+  });
+
   it('needs baseUrl or host', () => {
     expect(() => new RegistryClient({})).toThrow(/baseUrl or host/);
     expect(new RegistryClient({ host: 'docker.io' }).baseUrl).toBe('https://registry-1.docker.io');

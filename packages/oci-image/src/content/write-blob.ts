@@ -49,14 +49,19 @@ export async function writeBlob(
     }
     // Network bodies arrive in 16-64 KiB pieces; writing them in ~1 MiB runs cuts the
     // syscalls and thread-pool round trips (see bench/src/oci-image-transfer.bench.ts).
+    // One write stays in flight while the next run is read, so the network and the
+    // disk overlap; writes still happen one after another, in order.
     let run: Uint8Array[] = [];
     let runLen = 0;
+    let inflight: Promise<void> | undefined;
     const flush = async () => {
+      await inflight;
       if (runLen === 0) return;
-      await w.write(run.length === 1 ? run[0]! : Buffer.concat(run, runLen));
+      const buf = run.length === 1 ? run[0]! : Buffer.concat(run, runLen);
       run = [];
       runLen = 0;
-      options.onProgress?.(w.offset, desc.size);
+      inflight = w.write(buf).then(() => options.onProgress?.(w.offset, desc.size));
+      inflight.catch(() => {}); // surfaced by the next flush
     };
     try {
       for await (const chunk of chunks) {
@@ -68,6 +73,7 @@ export async function writeBlob(
     } finally {
       // Keep what arrived before a dropped connection or an abort: a resume starts there.
       await flush();
+      await inflight;
     }
     await w.commit({ size: desc.size, expected: desc.digest, ...(options.labels ? { labels: options.labels } : {}) });
     return true;

@@ -34,6 +34,7 @@ export class IngestWriter implements ContentWriter {
   #hash: Hash;
   #fh: FileHandle | undefined;
   #closed = false;
+  #hashAhead = false;
 
   constructor(
     private readonly host: WriterHost,
@@ -55,12 +56,20 @@ export class IngestWriter implements ContentWriter {
 
   async write(chunk: Uint8Array): Promise<void> {
     const fh = this.#open();
-    let done = 0;
-    while (done < chunk.length) {
-      const { bytesWritten } = await fh.write(chunk, done, chunk.length - done, this.#offset + done);
-      done += bytesWritten;
-    }
+    // Hash while the thread pool writes: the two overlap instead of taking turns. A
+    // failed write leaves the hash ahead of the file, so it is then never kept for resume.
+    const first = fh.write(chunk, 0, chunk.length, this.#offset);
     this.#hash.update(chunk);
+    try {
+      let done = (await first).bytesWritten;
+      while (done < chunk.length) {
+        const { bytesWritten } = await fh.write(chunk, done, chunk.length - done, this.#offset + done);
+        done += bytesWritten;
+      }
+    } catch (err) {
+      this.#hashAhead = true;
+      throw err;
+    }
     this.#offset += chunk.length;
   }
 
@@ -85,6 +94,11 @@ export class IngestWriter implements ContentWriter {
           `ingest ${JSON.stringify(this.ref)}: wrote ${this.#offset} bytes, commit expected ${options.size}; the ingest is kept, resume or abort it`,
         );
       }
+      if (this.#hashAhead)
+        throw new OciImageError(
+          'ERR_INVALID_ARGUMENT',
+          `ingest ${JSON.stringify(this.ref)}: a write failed; close and reopen the writer to resume`,
+        );
       const got = this.digest();
       if (expected !== undefined && got !== expected) {
         throw new OciImageError(
@@ -120,7 +134,7 @@ export class IngestWriter implements ContentWriter {
     if (this.#fh) {
       await writeFile(join(this.dir, 'updatedat'), new Date().toISOString()).catch(() => {});
       await this.#closeHandle();
-      this.host.suspend(this.ref, this.#offset, this.#hash.copy());
+      if (!this.#hashAhead) this.host.suspend(this.ref, this.#offset, this.#hash.copy());
     }
     await releaseLock(join(this.dir, 'lock'));
   }

@@ -3,6 +3,7 @@
 import { inspect } from 'node:util';
 import { OciImageError } from '../errors.js';
 import { basicHeader, type Challenge, type Credentials, fetchToken, parseChallenge } from './auth.js';
+import { httpGet } from './http-get.js';
 import { Repository } from './repository.js';
 
 export interface RegistryClientOptions {
@@ -21,6 +22,7 @@ export interface RegistryClientOptions {
 export class RegistryClient {
   readonly baseUrl: string;
   readonly #fetch: typeof fetch;
+  readonly #customFetch: boolean;
   readonly #auth: Credentials | undefined;
   readonly #ua: string;
   readonly #tokens = new Map<string, string>();
@@ -32,6 +34,7 @@ export class RegistryClient {
     if (!base) throw new OciImageError('ERR_INVALID_ARGUMENT', 'RegistryClient needs baseUrl or host');
     this.baseUrl = base.replace(/\/+$/, '');
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#customFetch = options.fetch !== undefined;
     this.#auth = options.auth;
     this.#ua = options.userAgent ?? 'ctrkit-oci-image/0.1';
   }
@@ -80,22 +83,7 @@ export class RegistryClient {
     const key = init.scope ?? '';
     let res = await send(this.#authorization(key));
     if (res.status !== 401) return res;
-    const header = res.headers.get('www-authenticate');
     await res.body?.cancel();
-    if (!header)
-      throw new OciImageError(
-        'ERR_REGISTRY_UNAUTHORIZED',
-        `${method} ${url}: 401 without a WWW-Authenticate challenge`,
-      );
-    this.#challenge = parseChallenge(header);
-    if (this.#challenge.scheme === 'bearer') {
-      this.#tokens.set(key, await fetchToken(this.#fetch, this.#challenge, init.scope, this.#auth, init.signal));
-    } else if (this.#challenge.scheme === 'basic' && !(this.#auth && 'username' in this.#auth)) {
-      throw new OciImageError(
-        'ERR_REGISTRY_UNAUTHORIZED',
-        `${method} ${url}: the registry wants basic auth; pass auth: { username, password }`,
-      );
-    }
     // A streamed body cannot be sent twice; callers that stream authenticate first (HEAD/POST).
     if (
       init.body !== undefined &&
@@ -104,6 +92,7 @@ export class RegistryClient {
     ) {
       throw new OciImageError('ERR_REGISTRY_UNAUTHORIZED', `${method} ${url}: authentication was requested mid-upload`);
     }
+    await this.#answer(method, url, res.headers.get('www-authenticate'), init.scope, init.signal);
     res = await send(this.#authorization(key));
     if (res.status === 401) {
       await res.body?.cancel();
@@ -113,6 +102,86 @@ export class RegistryClient {
       );
     }
     return res;
+  }
+
+  // Answers a 401: fetch a bearer token for the scope, or check that basic credentials exist.
+  async #answer(
+    method: string,
+    url: string,
+    header: string | null | undefined,
+    scope: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (!header)
+      throw new OciImageError(
+        'ERR_REGISTRY_UNAUTHORIZED',
+        `${method} ${url}: 401 without a WWW-Authenticate challenge`,
+      );
+    this.#challenge = parseChallenge(header);
+    if (this.#challenge.scheme === 'bearer') {
+      this.#tokens.set(scope ?? '', await fetchToken(this.#fetch, this.#challenge, scope, this.#auth, signal));
+    } else if (this.#challenge.scheme === 'basic' && !(this.#auth && 'username' in this.#auth)) {
+      throw new OciImageError(
+        'ERR_REGISTRY_UNAUTHORIZED',
+        `${method} ${url}: the registry wants basic auth; pass auth: { username, password }`,
+      );
+    }
+  }
+
+  /**
+   * A streaming GET for blobs, over node:http(s) (see http-get.ts), authenticated like
+   * `request`. With a custom `fetch` option it goes through that fetch instead.
+   */
+  async download(
+    path: string,
+    init: { headers?: Record<string, string>; scope?: string; signal?: AbortSignal } = {},
+  ): Promise<Download> {
+    if (this.#customFetch) {
+      const res = await this.request('GET', path, init);
+      return {
+        status: res.status,
+        header: (n) => res.headers.get(n),
+        body: (res.body ?? []) as AsyncIterable<Uint8Array>,
+        error: (what) => registryError(res, what),
+      };
+    }
+    const url = /^https?:/.test(path) ? path : `${this.baseUrl}${path}`;
+    const key = init.scope ?? '';
+    const send = () => {
+      const auth = this.#authorization(key);
+      return httpGet(
+        url,
+        { 'user-agent': this.#ua, ...init.headers, ...(auth ? { authorization: auth } : {}) },
+        init.signal,
+      );
+    };
+    let msg = await send();
+    if (msg.statusCode === 401) {
+      msg.resume();
+      await this.#answer('GET', url, msg.headers['www-authenticate'], init.scope, init.signal);
+      msg = await send();
+      if (msg.statusCode === 401) {
+        msg.resume();
+        throw new OciImageError(
+          'ERR_REGISTRY_UNAUTHORIZED',
+          `GET ${url}: 401 after authenticating; the credentials lack access${init.scope ? ` to ${init.scope}` : ''}`,
+        );
+      }
+    }
+    const m = msg;
+    return {
+      status: m.statusCode ?? 0,
+      header: (n) => {
+        const v = m.headers[n.toLowerCase()];
+        return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+      },
+      body: m,
+      error: async (what) => {
+        const parts: Buffer[] = [];
+        for await (const c of m) if (parts.push(c as Buffer) > 256) break;
+        return registryError(new Response(Buffer.concat(parts), { status: m.statusCode ?? 0 }), what);
+      },
+    };
   }
 
   #authorization(scope: string): string | undefined {
@@ -126,6 +195,14 @@ export class RegistryClient {
   [inspect.custom](): string {
     return `RegistryClient <${this.baseUrl}${this.#auth ? ' (auth)' : ''}>`;
   }
+}
+
+/** A streaming response: status, headers, body, and the error to throw for a bad status. */
+export interface Download {
+  readonly status: number;
+  header(name: string): string | null;
+  readonly body: AsyncIterable<Uint8Array>;
+  error(what: string): Promise<OciImageError>;
 }
 
 /** Turns a failed response into ERR_REGISTRY with the registry's own error codes. */

@@ -141,18 +141,19 @@ export class Repository implements BlobReader, BlobWriter {
     if (isManifestType(desc.mediaType) || isIndexType(desc.mediaType))
       return [(await this.getManifest(desc.digest, signal)).bytes];
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    const res = await this.client.request('GET', `/v2/${this.name}/blobs/${desc.digest}`, {
+    const res = await this.client.download(`/v2/${this.name}/blobs/${desc.digest}`, {
       headers,
       scope: this.#pull,
       ...(signal ? { signal } : {}),
     });
-    if (res.status === 404) throw new OciImageError('ERR_NOT_FOUND', `blob ${desc.digest} is not in ${this.name}`);
-    if (!res.ok) throw await registryError(res, `GET blob ${desc.digest}`);
-    // Node's web stream is async-iterable; iterating it directly skips a Readable adapter.
-    const body = (res.body ?? []) as AsyncIterable<Uint8Array>;
+    if (res.status === 404) {
+      await res.error('');
+      throw new OciImageError('ERR_NOT_FOUND', `blob ${desc.digest} is not in ${this.name}`);
+    }
+    if (res.status < 200 || res.status >= 300) throw await res.error(`GET blob ${desc.digest}`);
     // A registry that ignores Range sends everything: skip what we already have.
-    if (offset > 0 && res.status === 200) return skip(body, offset);
-    return body;
+    if (offset > 0 && res.status === 200) return skip(res.body, offset);
+    return res.body;
   }
 
   /** BlobWriter: true when the registry has the blob (HEAD). */
