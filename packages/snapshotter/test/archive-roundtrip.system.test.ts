@@ -3,6 +3,7 @@
 // generated count defaults to 1000 pairs; CTRKIT_ROUNDTRIP_RUNS=10000 is the full run.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { mountSync, umountSync } from '@ctrkit/sys';
 import { makeTempDir, requires } from '@ctrkit/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { applyLayer } from '../src/archive/apply-layer.js';
 import { diffTrees } from '../src/archive/diff-trees.js';
 import { describeTree, type Model, materialize, treeArb } from './archive/tree-model.js';
 
-const gate = requires('root', 'openat2');
+const gate = requires('root', 'openat2', 'fs:overlay');
 const RUNS = Number(process.env.CTRKIT_ROUNDTRIP_RUNS ?? 1000);
 
 async function collect(s: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -116,6 +117,49 @@ describe.runIf(gate.ok)('diff then apply round trip', () => {
     const { result } = await roundTrip(null, upper, 'gzip');
     expect(result.compression).toBe('gzip');
   });
+
+  it(`fast-check through the overlay path: ${Math.ceil(RUNS / 10)} pairs applied into an upperdir and mounted`, async () => {
+    await fc.assert(
+      fc.asyncProperty(treeArb(), treeArb(), async (lower, upper) => {
+        const dir = join(tmp, String(n++));
+        const [l, u, up, work, merged] = ['l', 'u', 'up', 'work', 'merged'].map((x) => join(dir, x)) as [
+          string,
+          string,
+          string,
+          string,
+          string,
+        ];
+        for (const d of [l, u, up, work, merged]) mkdirSync(d, { recursive: true });
+        try {
+          materialize(lower, l);
+          materialize(upper, u);
+          const layer = await collect(diffTrees(l, u, { compression: 'none' }));
+          await applyLayer(up, [layer], { whiteouts: 'overlay', lowerdirs: [l], onWarning: () => {} });
+          mountSync('overlay', merged, 'overlay', 0, `lowerdir=${l},upperdir=${up},workdir=${work}`);
+          try {
+            // Directory times in a merged view come from whichever layer holds the directory; compare the rest.
+            const view = (d: string) =>
+              describeTree(d)
+                .filter((x) => !x.startsWith('. '))
+                .map((x) =>
+                  x.split(' ')[1] === 'dir'
+                    ? x
+                        .split(' ')
+                        .filter((_, i) => i !== 4)
+                        .join(' ')
+                    : x,
+                );
+            expect(view(merged)).toEqual(view(u));
+          } finally {
+            umountSync(merged);
+          }
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: Math.ceil(RUNS / 10) },
+    );
+  }, 600_000);
 
   it(`fast-check: ${RUNS} generated tree pairs`, async () => {
     await fc.assert(
