@@ -6,10 +6,11 @@
 // cgroup's oom_kill counter, read before the cgroup is removed (`run --keep`).
 // Terminal containers cannot use a foreground runc (it refuses a console socket unless
 // detached), so they get a small Node supervisor that is a subreaper (supervisor.ts).
+import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { Bundle } from './bundle.js';
-import { InvalidSpecError, RuntimeError } from './errors.js';
+import { InvalidSpecError, RuncError, RuntimeError } from './errors.js';
 import { planCgroupCleanup } from './internal/cgroup-leftovers.js';
 import { type Launched, launchForeground, launchSupervised } from './internal/launch.js';
 import { type ExecOptions, Runc } from './runc.js';
@@ -104,6 +105,12 @@ export class Container {
       ownsBundle = true;
     } else bundle = await Bundle.open(opts.bundle);
     checkTerminal(bundle.spec, terminal);
+    // An id in use must fail before anything is touched: the clean-up of a failed start
+    // force-deletes by id, which would kill the container that already has it.
+    if (existsSync(`${runtime.root}/${id}`)) {
+      if (ownsBundle) await bundle.delete();
+      throw new RuncError('ERR_CONTAINER_EXISTS', `${runtime.binary} run`, `container with id exists: ${id}`, null);
+    }
     const cgroupsPath = bundle.spec.linux?.cgroupsPath ?? '';
     const ctx = {
       id,

@@ -198,9 +198,24 @@ export class Runc {
     return this.foreground(id, runArgs(id, opts), opts.stdio ?? (opts.detach ? 'ignore' : ['pipe', 'pipe', 'pipe']), 0);
   }
 
-  /** `create`: the init waits on exec.fifo until start(). Resolves on runc's exit, never on EOF (runc#1721). */
-  create(id: string, opts: CreateOptions): Promise<void> {
-    return this.callDetached(id, createArgs(id, opts), opts.stdio ?? 'ignore');
+  /**
+   * `create`: the init waits on exec.fifo until start(). Resolves on runc's exit, never on
+   * EOF (runc#1721). A failed create is force-deleted, so no half-made container remains
+   * (unless the failure is that the id is taken: that container is not ours to remove).
+   */
+  async create(id: string, opts: CreateOptions): Promise<void> {
+    try {
+      await this.callDetached(id, createArgs(id, opts), opts.stdio ?? 'ignore');
+    } catch (err) {
+      if (
+        (err as RuntimeError).code !== 'ERR_CONTAINER_EXISTS' &&
+        (err as RuntimeError).code !== 'ERR_RUNTIME_NOT_FOUND'
+      ) {
+        // The create's own error is the one to report; a failing clean-up must not mask it.
+        await this.delete(id, { force: true }).catch(() => {});
+      }
+      throw err;
+    }
   }
 
   async start(id: string): Promise<void> {

@@ -71,6 +71,28 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     await expect(env.runc.state(id)).rejects.toMatchObject({ code: 'ERR_CONTAINER_NOT_FOUND' });
   });
 
+  it('an id in use is ERR_CONTAINER_EXISTS and the running container is left alone', async () => {
+    const c = await sleeper();
+    const { bundle } = await env.bundle({ args: ['true'] });
+    await expect(Container.run({ id: c.id, bundle, runtime: env.runc })).rejects.toMatchObject({
+      code: 'ERR_CONTAINER_EXISTS',
+    });
+    await expect(env.runc.create(c.id, { bundle: bundle.dir })).rejects.toMatchObject({ code: 'ERR_CONTAINER_EXISTS' });
+    expect((await env.runc.state(c.id)).status).toBe('running');
+  });
+
+  it('a failed create leaves no container behind', async () => {
+    const parent = `${env.cgroupPrefix}fc`;
+    rawParents.push(parent);
+    const { id, bundle } = await env.bundle({
+      args: ['true'],
+      cgroupsPath: `/${parent}/x`,
+      hooks: { createRuntime: [{ path: '/bin/false' }] },
+    });
+    await expect(env.runc.create(id, { bundle: bundle.dir })).rejects.toMatchObject({ code: 'ERR_RUNTIME' });
+    await expect(env.runc.state(id)).rejects.toMatchObject({ code: 'ERR_CONTAINER_NOT_FOUND' });
+  });
+
   it('exec runs inside the container and reports its exit code; a missing binary is ERR_RUNTIME', async () => {
     const c = await sleeper();
     const p = await c.exec({ args: ['sh', '-c', 'echo in-$(hostname); exit 3'] });
@@ -99,7 +121,8 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     expect(await c.ps()).toEqual([c.pid]);
     await c.update({ pids: { limit: 16 } });
     const stats = await c.stats();
-    expect(stats.pids).toEqual({ current: 1, limit: 16 });
+    expect(stats.pids?.limit).toBe(16);
+    expect(stats.pids?.current).toBeGreaterThanOrEqual(1);
     expect(stats.memory?.usage?.limit).toBe(64 * 1024 * 1024);
     const ac = new AbortController();
     const seen = [];
@@ -108,7 +131,6 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
       if (seen.length === 2) break;
     }
     expect(seen.map((e) => e.type)).toEqual(['stats', 'stats']);
-    expect(seen[0]?.data?.pids?.current).toBe(1);
   });
 
   it('events emulated from the cgroup (as for crun) yield the same stats keys', async () => {
@@ -119,7 +141,9 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
       if (seen.length === 2) break;
     }
     expect(seen.map((e) => e.type)).toEqual(['stats', 'stats']);
-    expect(seen[0]?.data?.pids).toEqual({ current: 1, limit: 32 });
+    // pids.current counts tasks: right after the start runc's init may still be leaving.
+    expect(seen[0]?.data?.pids?.limit).toBe(32);
+    expect(seen[0]?.data?.pids?.current).toBeGreaterThanOrEqual(1);
     expect(seen[0]?.data?.memory?.usage?.limit).toBe(64 * 1024 * 1024);
     const it = c.runtime.events(c.id, { intervalMs: 50, emulate: true });
     expect((await it.next()).value?.type).toBe('stats');
