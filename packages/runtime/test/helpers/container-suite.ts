@@ -90,8 +90,9 @@ export function containerSuite(binary: string, enabled: boolean, supervisor: 'ru
     });
 
     it('stop() returns as soon as a handled SIGTERM ends the container', async () => {
-      const c = await run(['sh', '-c', 'trap "exit 7" TERM; while :; do sleep 0.05; done']);
-      await new Promise((r) => setTimeout(r, 150)); // let the shell install its trap
+      const c = await run(['sh', '-c', 'trap "exit 7" TERM; echo ready; while :; do sleep 0.05; done']);
+      // Only once the shell says so is its trap installed (a loaded machine can take a while).
+      await new Promise<void>((resolve) => c.stdout?.once('data', () => resolve()));
       expect(await c.stop({ timeoutMs: 10_000 })).toEqual({ exitCode: 7, signal: null, oomKilled: false });
     });
 
