@@ -14,7 +14,7 @@ import { type KillOptions, killAll } from './internal/kill.js';
 import { allDirs, checkName, checkPath, type Placement, place, refuseOwn, serve } from './internal/placement.js';
 import { pidsOf } from './internal/procs.js';
 import { removeTree } from './internal/remove.js';
-import { readStats } from './internal/stats.js';
+import { readStats, type StatsSection } from './internal/stats.js';
 import { type CgroupMode, detectMode } from './mode.js';
 import { parsePressure, parseWordList } from './parse.js';
 import type { CgroupEvent, CgroupPressure, CgroupStats, LinuxResources, SetResult, SharesPolicy } from './types.js';
@@ -213,9 +213,12 @@ export class Cgroup {
     return applyResources(this.#p, resources, this.#options.sharesPolicy ?? 'quadratic');
   }
 
-  /** Reads cpu, memory, pids, io and hugetlb statistics in one shape for v1 and v2. */
-  async stats(): Promise<CgroupStats> {
-    return readStats(this.#p);
+  /**
+   * Reads cpu, memory, pids, io and hugetlb statistics in one shape for v1 and v2;
+   * `only` limits the sections (and so the files read), e.g. `{ only: ['memory'] }`.
+   */
+  async stats(options: { only?: readonly StatsSection[] } = {}): Promise<CgroupStats> {
+    return readStats(this.#p, options.only);
   }
 
   /** PSI (pressure stall information) for cpu, memory and io; null where the kernel has none. */

@@ -21,6 +21,7 @@ export {
 export type { EventsOptions } from './internal/events.js';
 export type { FreezerState } from './internal/freeze.js';
 export type { KillOptions } from './internal/kill.js';
+export type { StatsSection } from './internal/stats.js';
 export {
   type CgroupLayout,
   type CgroupMode,

@@ -47,6 +47,16 @@ describe('stats() (fake cgroupfs)', () => {
     expect(s.hugetlb).toBeUndefined();
   });
 
+  it('only: reads just the sections asked for', async () => {
+    fakeRoot(root, 'legacy');
+    fakeGroup(root, 'legacy', '/job');
+    const cg = await Cgroup.load('/job', { root });
+    // With memory.stat gone, a full stats() fails but a pids-only one does not touch it.
+    await rm(join(root, 'memory/job/memory.stat'));
+    await expect(cg.stats()).rejects.toMatchObject({ code: 'ERR_CGROUP_NOT_FOUND' });
+    expect(await cg.stats({ only: ['pids'] })).toEqual({ pids: { current: 3, limit: Number.POSITIVE_INFINITY } });
+  });
+
   it('v1 cpuacct.stat ticks when the ns files are missing', async () => {
     fakeRoot(root, 'legacy');
     fakeGroup(root, 'legacy', '/job');

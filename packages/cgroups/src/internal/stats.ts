@@ -15,18 +15,21 @@ const optNum = (dir: string, name: string, fallback = 0) => {
   return t === undefined ? fallback : parseLimit(t);
 };
 
-export function readStats(p: Placement): CgroupStats {
+/** The sections of CgroupStats; `stats({ only })` reads just these files. */
+export type StatsSection = keyof CgroupStats;
+
+export function readStats(p: Placement, only?: readonly StatsSection[]): CgroupStats {
+  const want = (s: StatsSection) => only === undefined || only.includes(s);
   const out: { -readonly [K in keyof CgroupStats]: CgroupStats[K] } = {};
-  const cpu = cpuStats(p);
+  const cpu = want('cpu') ? cpuStats(p) : undefined;
   if (cpu) out.cpu = cpu;
-  const mem = serve(p, 'memory');
+  const mem = want('memory') ? serve(p, 'memory') : undefined;
   if (mem) out.memory = mem.version === 1 ? memoryV1(mem.dir) : memoryV2(mem.dir);
-  const pids = serve(p, 'pids');
+  const pids = want('pids') ? serve(p, 'pids') : undefined;
   if (pids) out.pids = pidsStats(pids.dir);
-  const blkio = serve(p, 'blkio');
-  const io = blkio ?? serve(p, 'io');
+  const io = want('io') ? (serve(p, 'blkio') ?? serve(p, 'io')) : undefined;
   if (io) out.io = io.version === 1 ? ioV1(io.dir) : parseIoStat(opt(io.dir, 'io.stat') ?? '');
-  const huge = serve(p, 'hugetlb');
+  const huge = want('hugetlb') ? serve(p, 'hugetlb') : undefined;
   if (huge) out.hugetlb = hugetlbStats(huge.dir, huge.version);
   return out;
 }
