@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -45,6 +45,34 @@ describe('stats() (fake cgroupfs)', () => {
     expect(s.pids).toEqual({ current: 3, limit: Number.POSITIVE_INFINITY });
     expect(s.io).toEqual([{ major: 8, minor: 0, readBytes: 4096, writeBytes: 8192, readIos: 1, writeIos: 2 }]);
     expect(s.hugetlb).toBeUndefined();
+  });
+
+  it('v1 hugetlb: per page size usage, limit and failcnt', async () => {
+    fakeRoot(root, 'legacy');
+    fakeGroup(root, 'legacy', '/job');
+    const dir = join(root, 'hugetlb', 'job');
+    mkdirSync(dir, { recursive: true });
+    for (const d of [join(root, 'hugetlb'), dir]) writeFileSync(join(d, 'cgroup.procs'), '');
+    for (const [size, usage, limit, fail] of [
+      ['2MB', '4194304', '8388608', '3'],
+      ['1GB', '0', '9223372036854771712', '0'],
+    ] as const) {
+      writeFileSync(join(dir, `hugetlb.${size}.usage_in_bytes`), usage);
+      writeFileSync(join(dir, `hugetlb.${size}.limit_in_bytes`), limit);
+      writeFileSync(join(dir, `hugetlb.${size}.failcnt`), fail);
+      writeFileSync(join(dir, `hugetlb.${size}.rsvd.limit_in_bytes`), limit);
+    }
+    const cg = await Cgroup.load('/job', { root });
+    expect(cg.controllers.hugetlb).toBe(1);
+    expect((await cg.stats({ only: ['hugetlb'] })).hugetlb).toEqual({
+      '2MB': { usage: 4194304, max: 8388608, failcnt: 3 },
+      '1GB': { usage: 0, max: Number.POSITIVE_INFINITY, failcnt: 0 },
+    });
+    const res = await cg.set({ hugepageLimits: [{ pageSize: '2MB', limit: 2 << 20 }] });
+    expect(res.writes.map((w) => w.file.split('/').pop())).toEqual([
+      'hugetlb.2MB.limit_in_bytes',
+      'hugetlb.2MB.rsvd.limit_in_bytes',
+    ]);
   });
 
   it('only: reads just the sections asked for', async () => {
