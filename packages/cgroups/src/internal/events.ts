@@ -106,7 +106,7 @@ export async function* watchEvents(p: Placement, opts: EventsOptions = {}): Asyn
       last = now;
       return true;
     };
-    const oom = oomSource === 'poll' ? undefined : tryEventfd(mem.dir, oomSource === 'eventfd');
+    const oom = oomSource === 'poll' ? undefined : await tryEventfd(mem.dir, oomSource === 'eventfd');
     if (oom) {
       cleanups.push(() => oom.close());
       void (async () => {
@@ -162,9 +162,9 @@ export async function* watchEvents(p: Placement, opts: EventsOptions = {}): Asyn
   }
 }
 
-function tryEventfd(dir: string, required: boolean): OomWatch | undefined {
+async function tryEventfd(dir: string, required: boolean): Promise<OomWatch | undefined> {
   try {
-    return watchOomV1(dir);
+    return await watchOomV1(dir);
   } catch (err) {
     if (required) throw err;
     return undefined;

@@ -1,11 +1,12 @@
 // v1 OOM notifications: an eventfd registered through cgroup.event_control against
 // memory.oom_control (the kernel signals it on every OOM in the cgroup). The eventfd is
 // also signalled when the cgroup is removed, so each wakeup first checks that
-// cgroup.event_control still exists (as runc's notify_linux.go does). Without the
-// @ctrkit/sys addon the caller falls back to polling oom_control's counters.
+// cgroup.event_control still exists (as runc's notify_linux.go does). @ctrkit/sys is an
+// optional dependency loaded on first use: without it (not installed, or its addon not
+// built) the caller falls back to polling oom_control's counters.
 import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { type EventFd, eventfd } from '@ctrkit/sys';
+import type { EventFd } from '@ctrkit/sys';
 import { CgroupError } from '../errors.js';
 import { exists, writeValue } from './fsio.js';
 
@@ -16,10 +17,11 @@ export interface OomWatch {
 }
 
 /** Registers an eventfd for OOM on the v1 memory cgroup `dir`. @throws ERR_UNSUPPORTED without the addon. */
-export function watchOomV1(dir: string): OomWatch {
+export async function watchOomV1(dir: string): Promise<OomWatch> {
   let efd: EventFd;
   try {
-    efd = eventfd();
+    const sys = await import('@ctrkit/sys');
+    efd = sys.eventfd();
   } catch (err) {
     throw new CgroupError(
       'ERR_UNSUPPORTED',
