@@ -1,10 +1,10 @@
 // Conformance cases that mount snapshots and check the files seen through them
 // (containerd core/snapshots/testsuite: the layer and issue cases).
 import assert from 'node:assert/strict';
-import { lstat, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConformanceCase } from './case.js';
-import { chmod, chown, mkdir, put, rm, snapshotTree } from './context.js';
+import { put, snapshotTree } from './context.js';
 
 export const fsCases: readonly ConformanceCase[] = [
   {

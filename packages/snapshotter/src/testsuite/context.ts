@@ -1,7 +1,7 @@
 // The per-case context of the conformance suite: a fresh store, scratch mount points that
 // are always unmounted, and small filesystem helpers in the spirit of continuity's fstest.
 import assert from 'node:assert/strict';
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mountAll, unmountAll } from '../snapshots/mount.js';
@@ -77,8 +77,6 @@ export async function put(dir: string, path: string, content: string, mode = 0o6
   await writeFile(join(dir, path), content);
   await chmod(join(dir, path), mode);
 }
-
-export { chmod, chown, mkdir, rm };
 
 /** Every path under `dir` with its type, mode, owner and (for files) content: a comparable tree. */
 export async function snapshotTree(dir: string): Promise<Record<string, string>> {
