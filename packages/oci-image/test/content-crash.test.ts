@@ -55,7 +55,7 @@ async function assertNoPartialBlob(root: string): Promise<number> {
 }
 
 describe('content store crash safety', () => {
-  it(`survives ${KILLS} SIGKILLs at random points of an ingest`, { timeout: 240_000 }, async () => {
+  it(`survives ${KILLS} SIGKILLs at random points of an ingest`, { timeout: 600_000 }, async () => {
     dir = await tempDir('crash');
     const root = join(dir, 'store');
     let killed = 0;
