@@ -14,6 +14,7 @@ export { type DriveFit, type FitInput, fitDrive } from './fit-drive.js';
 export { type Geometry, geometryOf, ostepGeometry } from './geometry.js';
 export type { BlockDeviceInfo } from './internal/block-device.js';
 export { type IostatStats, iostatFromSamples } from './iostat.js';
+export { type IostatJsonDisk, toIostatJson } from './iostat-json.js';
 export { type PlotData, type PlotKind, plotSvg, type SvgOptions } from './plot-svg.js';
 export { plotText, type TextPlotOptions } from './plot-text.js';
 export { fioPercentiles, type ProbeOptions, type ProbeResult, probe } from './probe.js';

@@ -2,7 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DiskstatsEntry, findDevice, iostatFromSamples, parseDiskstats, sampleDiskstats } from '../src/index.js';
+import {
+  type DiskstatsEntry,
+  findDevice,
+  iostatFromSamples,
+  parseDiskstats,
+  sampleDiskstats,
+  toIostatJson,
+} from '../src/index.js';
 import fx from './fixtures/diskstats.json' with { type: 'json' };
 
 const zeroOf = (e: DiskstatsEntry): DiskstatsEntry => ({
@@ -81,6 +88,11 @@ describe('iostatFromSamples: sysstat formulas', () => {
       util: s['%util'],
     };
     for (const [k, v] of Object.entries(want)) expect(Number((ours[k] as number).toFixed(2)), k).toBe(v);
+  });
+  it('toIostatJson prints the disk entry iostat -o JSON printed for the same counters, key for key', () => {
+    const cur = parseDiskstats(fx.iostatSinceBoot.line)[0] as DiskstatsEntry;
+    const json = toIostatJson(iostatFromSamples(zeroOf(cur), cur, fx.iostatSinceBoot.uptime * 1000));
+    expect(JSON.stringify(json)).toBe(JSON.stringify({ disk_device: 'vda', ...fx.iostatSinceBoot.iostat }));
   });
   it('computes each metric from deltas', () => {
     const a = parseDiskstats(fx.line17)[0] as DiskstatsEntry;
