@@ -185,3 +185,15 @@ describe('ContentStore manager', () => {
     expect(await writeBlob(store, [body], { digest: d, size: 10 })).toBe(false);
   });
 });
+
+describe('writeBlob limits', () => {
+  it('stops a source that sends more than the descriptor size and keeps nothing', async () => {
+    const d = digestOf('abc');
+    const endless = (function* () {
+      for (let i = 0; i < 10_000; i++) yield Buffer.alloc(4096, 1);
+    })();
+    await expect(writeBlob(store, endless, { digest: d, size: 3 })).rejects.toMatchObject({ code: 'ERR_SIZE_MISMATCH' });
+    expect(await store.listStatuses()).toEqual([]);
+    expect(await store.has(d)).toBe(false);
+  });
+});

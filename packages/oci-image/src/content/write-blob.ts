@@ -1,7 +1,7 @@
 // Copying a stream into the store as one committed blob, like containerd's content.Copy:
 // resumes an interrupted ingest when the source can start at an offset.
 import { type Digest, verifyBytes } from '../digest.js';
-import { abortError, isAlreadyExists } from '../errors.js';
+import { abortError, isAlreadyExists, OciImageError } from '../errors.js';
 import type { Descriptor } from '../types.js';
 import type { ContentStore } from './content-store.js';
 
@@ -54,6 +54,7 @@ export async function writeBlob(
     let run: Uint8Array[] = [];
     let runLen = 0;
     let inflight: Promise<void> | undefined;
+    let received = w.offset;
     const flush = async () => {
       await inflight;
       if (runLen === 0) return;
@@ -68,6 +69,15 @@ export async function writeBlob(
         if (options.signal?.aborted) throw abortError(options.signal);
         run.push(chunk);
         runLen += chunk.length;
+        received += chunk.length;
+        if (received > desc.size) {
+          run = [];
+          runLen = 0;
+          throw new OciImageError(
+            'ERR_SIZE_MISMATCH',
+            `blob ${desc.digest}: the source sent more than the ${desc.size} bytes its descriptor says`,
+          );
+        }
         if (runLen >= WRITE_RUN) await flush();
       }
     } finally {
