@@ -106,6 +106,17 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     });
   });
 
+  it('exec --detach with a pid file, and kill --all reaches every process', async () => {
+    const c = await sleeper();
+    const pidFile = `${env.dir}/${c.id}.exec.pid`;
+    const p = await c.exec({ args: ['sleep', '60'] }, { detach: true, pidFile });
+    expect((await p.wait()).exitCode).toBe(0);
+    const execPid = Number(await readFile(pidFile, 'utf8'));
+    expect((await c.ps()).sort()).toEqual([c.pid, execPid].sort());
+    await c.kill('SIGKILL', { all: true });
+    expect((await c.wait()).signal).toBe('SIGKILL');
+  });
+
   it('pause and resume', async () => {
     const c = await sleeper();
     await c.pause();
