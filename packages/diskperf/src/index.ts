@@ -1,3 +1,4 @@
+export { readDeviceInfo } from './device-info.js';
 export { type DiskstatsEntry, findDevice, parseDiskstats, readDiskstats } from './diskstats.js';
 export {
   type DriveInput,

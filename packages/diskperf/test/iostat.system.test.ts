@@ -10,6 +10,7 @@ import {
   iostatFromSamples,
   parseDiskstats,
   prepareProbeFile,
+  readDeviceInfo,
   readDiskstats,
   runFio,
   sampleDiskstats,
@@ -172,6 +173,18 @@ describe.runIf(gate.ok)('iostat equivalence', () => {
     expect(Math.abs(ours['aqu-sz'] - (ours.tps * ours.await) / 1000)).toBeLessThan(
       0.25 * Math.max(ours['aqu-sz'], 0.05),
     );
+  });
+
+  it('reads the device’s queue facts from sysfs (recorded, never used to call it an HDD)', async () => {
+    const dev =
+      (await readDiskstats()).find((e) => existsSync(`/sys/block/${e.name}/stat`) && e.readIos > 0) ??
+      expect.unreachable();
+    const info = readDeviceInfo(dev.name);
+    expect(info.majorMinor).toBe(`${dev.major}:${dev.minor}`);
+    expect(info.sizeBytes).toBeGreaterThan(0);
+    expect([512, 1024, 2048, 4096]).toContain(info.logicalBlockSize);
+    expect(typeof info.rotational).toBe('boolean');
+    expect(info.nrRequests).toBeGreaterThan(0);
   });
 
   it('since boot (interval 0) equals iostat’s first report', async () => {
