@@ -61,6 +61,17 @@ export async function ping(ns: Netns, ip: string): Promise<boolean> {
   }
 }
 
+/**
+ * Pings every address in `ips` once from inside `ns`; returns the ones that did not answer.
+ * One nsenter + shell per namespace, not one Node spawn per ping: the matrix tests send
+ * hundreds, and the kernel-v2 VM runs spawns slowly.
+ */
+export async function pingAll(ns: Netns, ips: readonly string[]): Promise<string[]> {
+  const script = 'for ip; do ping -c 1 -W 2 -q "$ip" >/dev/null 2>&1 || echo "$ip"; done';
+  const { stdout } = await run('nsenter', [`--net=${ns.path}`, 'sh', '-c', script, 'sh', ...ips]);
+  return stdout.split('\n').filter(Boolean);
+}
+
 /** Runs `fn` over `items` with at most `limit` in flight. */
 export async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
