@@ -107,15 +107,26 @@ export async function* watchEvents(p: Placement, opts: EventsOptions = {}): Asyn
       return true;
     };
     const oom = oomSource === 'poll' ? undefined : await tryEventfd(mem.dir, oomSource === 'eventfd');
+    let closed = false;
     if (oom) {
-      cleanups.push(() => oom.close());
+      cleanups.push(() => {
+        closed = true;
+        oom.close();
+      });
+      // The baseline was read before the (asynchronous) registration: an OOM in between
+      // shows up as a changed counter now.
+      check(false);
       void (async () => {
         while (await oom.next()) {
+          const killsBefore = last.oom_kill ?? 0;
           check(true);
-          // The kill may be counted just after the notification: look again shortly.
-          for (const ms of [10, 100]) {
+          // The notification comes when the cgroup hits OOM; the kill is counted when the
+          // OOM killer has picked its victim, which can lag on a loaded machine. Look again
+          // with backoff until the kill shows and the cgroup is out of OOM (at most ~4 s).
+          for (const ms of [10, 40, 100, 250, 500, 1000, 2000]) {
+            if ((last.oom_kill ?? 0) > killsBefore && (last.under_oom ?? 0) === 0) break;
             await new Promise((r) => setTimeout(r, ms));
-            if (!check(false)) break;
+            if (closed || !check(false)) break;
           }
         }
         gone = true;
