@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeSync } from 'node:fs';
 import { pidfdOpen, prctlSetChildSubreaper } from '@ctrkit/sys';
+import { waitStatusFromStat } from './internal/wait-status.js';
 
 export interface SupervisorConfig {
   readonly binary: string;
@@ -23,18 +24,6 @@ const EVENTS_FD = 3;
 
 function emit(event: Record<string, unknown>): void {
   writeSync(EVENTS_FD, `${JSON.stringify(event)}\n`);
-}
-
-/** Field 52 of /proc/<pid>/stat: the wait(2) status of an exited task (Linux >= 3.5). */
-export function waitStatusFromStat(stat: string): number {
-  const fields = stat
-    .slice(stat.lastIndexOf(')') + 2)
-    .trim()
-    .split(' ');
-  // fields[0] is field 3 (state); exit_code is field 52.
-  const v = Number(fields[52 - 3]);
-  if (!Number.isInteger(v)) throw new Error(`no exit_code in /proc stat line: ${stat.slice(0, 80)}`);
-  return v;
 }
 
 async function main(config: SupervisorConfig): Promise<void> {

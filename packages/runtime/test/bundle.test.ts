@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Bundle, Runc, specFromImage } from '../src/index.js';
-import { decodeWaitStatus } from '../src/internal/supervisor-launch.js';
-import { waitStatusFromStat } from '../src/supervisor.js';
+import { decodeWaitStatus, waitStatusFromStat } from '../src/internal/wait-status.js';
 
 const userdb = join(import.meta.dirname, 'fixtures/userdb');
 let dir: string;

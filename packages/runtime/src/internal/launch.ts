@@ -14,7 +14,8 @@ import { decodeExitStatus, signalName } from '../signals.js';
 import { Terminal } from '../terminal.js';
 import { type CgroupPlan, removeCgroupLeftovers } from './cgroup-leftovers.js';
 import { waitForPidFile } from './pid-file.js';
-import { decodeWaitStatus, startSupervised } from './supervisor-launch.js';
+import { startSupervised } from './supervisor-launch.js';
+import { decodeWaitStatus } from './wait-status.js';
 
 export interface LaunchContext {
   readonly id: string;

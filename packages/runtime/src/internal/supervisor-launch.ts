@@ -153,10 +153,3 @@ export async function startSupervised(
     await cs?.close();
   }
 }
-
-/** Splits a wait(2) status into an exit code (128+n for signal n) and the signal. */
-export function decodeWaitStatus(status: number): { exitCode: number; signal: number | null } {
-  const sig = status & 0x7f;
-  if (sig === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
-  return { exitCode: 128 + sig, signal: sig };
-}
