@@ -182,7 +182,9 @@ function ioError(cause: unknown, offset: number): DiskperfError {
   return new DiskperfError('ERR_PROBE_IO', `read at offset ${offset} failed: ${e.message}${hint}`, { cause });
 }
 
-// Back-to-back reads; yields every ~20 ms so timers, the signal and progress still run.
+// Back-to-back reads; yields every ~50 ms so timers, the signal and progress still run.
+// Time spent away in the event loop is not the device's and is not counted: on a loaded
+// machine a yield can cost milliseconds before the thread is scheduled again.
 async function runSync(
   fd: number,
   buf: Buffer,
@@ -193,9 +195,12 @@ async function runSync(
   lat: Latencies,
   o: ProbeOptions,
 ) {
+  let end = deadline;
+  let busy = 0;
   for (;;) {
-    const sliceEnd = Math.min(deadline, performance.now() + 20);
-    let now = performance.now();
+    const sliceStart = performance.now();
+    const sliceEnd = Math.min(end, sliceStart + 50);
+    let now = sliceStart;
     while (now < sliceEnd) {
       const off = rng.int(slots) * ioSize;
       const t = now;
@@ -207,8 +212,14 @@ async function runSync(
       now = performance.now();
       lat.push(now - t);
     }
-    if (now >= deadline) return;
+    busy += now - sliceStart;
+    if (now >= end) {
+      lat.elapsedMs = busy;
+      return;
+    }
+    const away = performance.now();
     await new Promise((r) => setImmediate(r));
+    end += performance.now() - away; // the run lasts durationMs of reading
     o.signal?.throwIfAborted();
     o.onProgress?.({ phase: 'probe', done: lat.n, total: 0 });
   }

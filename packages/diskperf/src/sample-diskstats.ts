@@ -66,6 +66,7 @@ export async function sampleDiskstats(
   }
   const up0 = await readUptime(proc);
   const prev = findDevice(await readDiskstats(`${proc}/diskstats`), device);
+  signal?.throwIfAborted(); // an abort during the first reads finds no listener yet
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(done, intervalMs);
     function done() {
