@@ -10,7 +10,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -132,6 +132,7 @@ try {
     ours: oursPull,
     peers: { 'skopeo-copy': skopeoPull },
     goals: { 'ours/skopeo-copy': '<= 1.0' },
+    extra: { loadavg: loadavg() },
   });
 
   const oursArchive = await measure(async () => {
@@ -150,6 +151,7 @@ try {
     ours: oursArchive,
     peers: { 'skopeo-copy': skopeoArchive },
     goals: { 'ours/skopeo-copy': '<= 0.5' },
+    extra: { loadavg: loadavg() },
   });
 } finally {
   registry?.kill('SIGTERM');
