@@ -2,6 +2,7 @@
 // its stdio, and the exit status. Completion is keyed on 'exit', never on end-of-stream.
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { inspect } from 'node:util';
 import type { RuncError } from './errors.js';
 import { decodeExitStatus } from './signals.js';
 
@@ -62,5 +63,11 @@ export class RuncProcess {
   }
   get stderr(): Readable | null {
     return this.#stderr;
+  }
+
+  [inspect.custom](): string {
+    const c = this.child;
+    const state = c.exitCode !== null ? `exited ${c.exitCode}` : c.signalCode ? `killed by ${c.signalCode}` : 'running';
+    return `RuncProcess { pid: ${c.pid}, ${state}, argv: ${c.spawnargs.slice(-2).join(' ')} }`;
   }
 }

@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Runc } from '../src/index.js';
 
@@ -121,6 +122,7 @@ describe('Runc with a fake runtime', () => {
     process.env.FAKE_RUNC_EXIT = '1';
     const p = runc.run('c1', { bundle: '/b', stdio: 'ignore' });
     expect(await p.exited).toEqual({ status: 1, signal: null });
+    expect(inspect(p)).toBe(`RuncProcess { pid: ${p.pid}, exited 1, argv: /b c1 }`);
     expect(await runc.lastError('c1')).toBeNull();
     process.env.FAKE_RUNC_LOG_ERROR = 'runc run failed: unable to start container process';
     const q = runc.run('c1', { bundle: '/b', stdio: 'ignore', keep: true });

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError } from '../errors.js';
 import type { Runc } from '../runc.js';
@@ -116,6 +116,13 @@ export async function startSupervised(
     const io = opts.terminal ? 'ignore' : opts.stdio;
     const stdio: StdioOptions = [io, io, opts.terminal ? 'inherit' : io, 'pipe'];
     const child = spawn(process.execPath, [...args, '--ctrkit-supervise', config], { stdio, cwd });
+    // Consumed from the spawn on, as RuncProcess does: when a child exits, Node drains and
+    // discards its pipes nobody reads yet, and a short container may exit before we return.
+    const containerStdio = {
+      stdin: child.stdin,
+      stdout: child.stdout ? child.stdout.pipe(new PassThrough()) : null,
+      stderr: child.stderr ? child.stderr.pipe(new PassThrough()) : null,
+    };
     const events = createInterface({ input: child.stdio[3] as Readable })[Symbol.asyncIterator]();
     const next = async (): Promise<SupervisorEvent> => {
       const r = await events.next();
@@ -146,7 +153,7 @@ export async function startSupervised(
       supervisorPid: child.pid,
       master,
       setWinsize: sys.setWinsize,
-      stdio: { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr },
+      stdio: containerStdio,
       exited,
     };
   } finally {

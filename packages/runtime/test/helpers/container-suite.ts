@@ -44,6 +44,12 @@ export function containerSuite(binary: string, enabled: boolean, supervisor: 'ru
       expect(inspect(c)).toContain('exited 0');
     });
 
+    it('output read only after wait() is not lost', async () => {
+      const c = await run(['echo', 'late reader']);
+      expect((await c.wait()).exitCode).toBe(0);
+      expect((await collect(c.stdout)).toString()).toBe('late reader\n');
+    });
+
     it.each([0, 1, 42, 255])('exit %i comes back exactly', async (code) => {
       const c = await run(['sh', '-c', `exit ${code}`]);
       expect(await c.wait()).toEqual({ exitCode: code, signal: null, oomKilled: false });
