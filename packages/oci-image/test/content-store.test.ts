@@ -192,7 +192,9 @@ describe('writeBlob limits', () => {
     const endless = (function* () {
       for (let i = 0; i < 10_000; i++) yield Buffer.alloc(4096, 1);
     })();
-    await expect(writeBlob(store, endless, { digest: d, size: 3 })).rejects.toMatchObject({ code: 'ERR_SIZE_MISMATCH' });
+    await expect(writeBlob(store, endless, { digest: d, size: 3 })).rejects.toMatchObject({
+      code: 'ERR_SIZE_MISMATCH',
+    });
     expect(await store.listStatuses()).toEqual([]);
     expect(await store.has(d)).toBe(false);
   });
