@@ -13,6 +13,6 @@ export async function oomKillCount(cgroupsPath: string): Promise<number | null> 
     throw err;
   }
   if (!('memory' in cg.controllers)) return null;
-  const stats = await cg.stats();
+  const stats = await cg.stats({ only: ['memory'] });
   return stats.memory?.oomKills ?? null;
 }

@@ -69,7 +69,13 @@ async function consoleSocket(sys: typeof import('@ctrkit/sys')): Promise<Console
       `console socket path ${path} exceeds ${SUN_PATH_MAX} bytes; set TMPDIR to a shorter directory`,
     );
   }
-  const listenFd = sys.unixListen(path, 1);
+  let listenFd: number;
+  try {
+    listenFd = sys.unixListen(path, 1);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   const abort = new AbortController();
   const master = (async () => {
     const conn = await sys.unixAccept(listenFd, { signal: abort.signal });

@@ -21,8 +21,14 @@ export interface TestEnv {
 
 export async function makeEnv(tag: string, binary = 'runc'): Promise<TestEnv> {
   const dir = await makeTempDir(`rt-${tag}`);
-  // The rootfs arrives as an image layer would: diffed into a tar.gz and applied by @ctrkit/snapshotter.
-  const rootfs = await makeBusyboxLayerRootfs(join(dir, 'rootfs'));
+  let rootfs: string;
+  try {
+    // The rootfs arrives as an image layer would: diffed into a tar.gz and applied by @ctrkit/snapshotter.
+    rootfs = await makeBusyboxLayerRootfs(join(dir, 'rootfs'));
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   const runc = new Runc({ binary, root: join(dir, 'state') });
   const cgroupPrefix = uniqueName('cg');
   let n = 0;
