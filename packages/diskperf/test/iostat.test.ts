@@ -148,11 +148,12 @@ describe('sampleDiskstats on a fake /proc', () => {
     await writeFile(join(dir, 'uptime'), '100.00 150.00\n');
     await writeFile(join(dir, 'diskstats'), `${fx.line17}\n`);
     const cur = parseDiskstats(fx.line17)[0] as DiskstatsEntry;
-    const p = sampleDiskstats('vda', 50, { procRoot: dir });
-    setTimeout(() => {
-      const next = fx.line17.replace(' 2957028 ', ` ${cur.readIos + 200} `);
-      void writeFile(join(dir, 'diskstats'), `${next}\n`).then(() => writeFile(join(dir, 'uptime'), '100.50 151.00\n'));
-    }, 10);
+    // The second sample is written part-way through a 1.5 s interval, well after the first
+    // reads even on a loaded machine, and finished before the interval ends.
+    const p = sampleDiskstats('vda', 1500, { procRoot: dir });
+    await new Promise((r) => setTimeout(r, 700));
+    await writeFile(join(dir, 'diskstats'), `${fx.line17.replace(' 2957028 ', ` ${cur.readIos + 200} `)}\n`);
+    await writeFile(join(dir, 'uptime'), '100.50 151.00\n');
     const s = await p;
     expect(s.intervalMs).toBeCloseTo(500, 6);
     expect(s['r/s']).toBeCloseTo(400, 6);
