@@ -81,6 +81,11 @@ export class RootResolver {
   /** Overlay mode: O_PATH fds of the lower layers, top first, consulted for what the upperdir lacks (X6). */
   readonly #lowers: readonly number[];
 
+  /** The lower layers' root fds, top first. */
+  get lowerFds(): readonly number[] {
+    return this.#lowers;
+  }
+
   constructor(rootFd: number, lowerFds: readonly number[] = []) {
     this.rootFd = rootFd;
     this.#lowers = lowerFds;

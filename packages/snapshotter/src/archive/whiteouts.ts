@@ -25,6 +25,7 @@ export function applyWhiteout(a: LayerApplier, parentPath: readonly string[], na
       return;
     }
     if (insideOpaque(a, key)) return; // D15.6: plain whiteouts inside an opaque dir are not materialised
+    if (a.opaqueDirs.has('')) return; // the whole lower root is already hidden (opaqueRoot)
     if (kind !== null) removeTree(parent.fd, name);
     mknodatSync(parent.fd, name, S.IFCHR, 0);
     if (kind === 'dir' || kind === 'symlink') a.resolver.invalidate();
@@ -54,9 +55,15 @@ export function applyOpaque(a: LayerApplier, dirPath: readonly string[], entry: 
       if (kind !== 'dir') return; // resolved by parentOf, so only a race could get here
     }
     a.setOpaque(key);
+    if (key === '') {
+      // overlayfs ignores the opaque xattr on the upperdir's root, so hide the lower
+      // root's entries one by one: 0/0 devices, or opaque for this layer's directories.
+      opaqueRoot(a);
+      return;
+    }
     // Whiteout devices this layer made beneath it are now redundant (D15.6).
     for (const dev of [...a.whiteoutDevices]) {
-      if (key === '' || dev.startsWith(`${key}/`)) {
+      if (dev.startsWith(`${key}/`)) {
         const p = dev.split('/');
         const parent = a.resolver.resolveDir(p.slice(0, -1));
         if (parent) unlinkatSync(parent.fd, p[p.length - 1]!, 0);
@@ -71,8 +78,33 @@ export function applyOpaque(a: LayerApplier, dirPath: readonly string[], entry: 
   removeLowerChildren(a, dir.canon.join('/'));
 }
 
+function opaqueRoot(a: LayerApplier): void {
+  const names = new Set<string>();
+  for (const lfd of a.resolver.lowerFds) for (const n of listDir(lfd)) names.add(n);
+  const root = a.resolver.rootFd;
+  for (const name of names) {
+    const kind = kindAt(root, name);
+    if (kind === null) {
+      mknodatSync(root, name, S.IFCHR, 0);
+      a.whiteoutDevices.add(name);
+    } else if (kind === 'dir') {
+      a.setOpaque(name);
+      // Devices inside it are redundant now that it is opaque.
+      for (const dev of [...a.whiteoutDevices]) {
+        if (!dev.startsWith(`${name}/`)) continue;
+        const p = dev.split('/');
+        const parent = a.resolver.resolveDir(p.slice(0, -1));
+        if (parent) unlinkatSync(parent.fd, p[p.length - 1]!, 0);
+        a.whiteoutDevices.delete(dev);
+      }
+    }
+    // A non-directory this layer wrote already hides the lower entry.
+  }
+}
+
+/** Inside a directory this layer made opaque (the upperdir root does not count: overlayfs ignores it there). */
 function insideOpaque(a: LayerApplier, key: string): boolean {
-  for (const d of a.opaqueDirs) if (d === '' || key.startsWith(`${d}/`)) return true;
+  for (const d of a.opaqueDirs) if (d !== '' && key.startsWith(`${d}/`)) return true;
   return false;
 }
 
