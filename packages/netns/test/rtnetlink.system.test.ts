@@ -177,6 +177,10 @@ describe.runIf(gate.ok)('route semantics (netns.md §3.2)', () => {
     expect(await errnoOf(rt.routes.add({ dst: '10.9.0.0/24', gateway: '10.0.0.2', dev: 'v0', scope: 'link' }))).toBe(
       'ENETUNREACH',
     );
+    // The socket asks for extended acks, so the kernel's own reason comes with the errno.
+    await expect(
+      rt.routes.add({ dst: '10.9.0.0/24', gateway: '10.0.0.2', dev: 'v0', scope: 'link' }),
+    ).rejects.toMatchObject({ kernelMessage: 'Nexthop has invalid gateway' });
     await expect(rt.routes.add({ dst: '10.79.0.1/24', dev: 'v0' })).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
     });

@@ -52,6 +52,10 @@ int NetlinkOnThread(void* p) {
   if (err != 0) return err;
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, static_cast<int>(c->a[0].num));
   if (fd < 0) return Fail(c->out, "socket", -1);
+  // Ask for extended acks: the kernel then says why it refused (e.g. "Nexthop has invalid
+  // gateway"). Best effort: kernels before 4.12 lack the option, and errors still carry errno.
+  int one = 1;
+  setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
   int rcvbuf = static_cast<int>(c->a[3].num);
   if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0 &&
       setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0) {
