@@ -209,12 +209,23 @@ for (const driver of ['overlayfs', 'native'] as DriverName[]) {
       const blob = Buffer.from(broken.blobs.get(broken.layers[0]!.digest)!);
       blob.writeUInt8(blob.readUInt8(blob.length - 5) ^ 0xff, blob.length - 5);
       await writeFile(store.blobPath(broken.layers[0]!.digest), blob);
-      const [a, b] = await Promise.allSettled([
-        unpackImage(broken.manifest, { contentStore: store, snapshotter: sn }),
-        unpackImage(fine.manifest, { contentStore: store, snapshotter: sn }),
-      ]);
-      expect(a.status).toBe('rejected');
-      expect(b.status).toBe('fulfilled');
+      // The broken unpack starts applying first; the fine one then joins its extraction.
+      let applying!: () => void;
+      const started = new Promise<void>((r) => {
+        applying = r;
+      });
+      const first = unpackImage(broken.manifest, {
+        contentStore: store,
+        snapshotter: sn,
+        onProgress: (p) => p.phase === 'apply' && applying(),
+      });
+      first.catch(() => {});
+      await started;
+      const second = unpackImage(fine.manifest, { contentStore: store, snapshotter: sn });
+      await expect(first).rejects.toMatchObject({
+        code: expect.stringMatching(/^ERR_(INVALID_LAYER|UNPACK_DIGEST_MISMATCH)$/),
+      });
+      expect((await second).layers[0]?.applied).toBe(true);
       expect((await all()).map((i) => [i.name, i.kind])).toEqual([[fine.diffIds[0], 'Committed']]);
     });
 
