@@ -150,6 +150,10 @@ try {
   const peerTotal: number[] = [];
   const oursPer: number[] = [];
   const peerPer: number[] = [];
+  // The same work ours does: runc run, then rmdir of the parent it leaves in every hierarchy.
+  const cleanTotal: number[] = [];
+  const cleanPer: number[] = [];
+  const cleanBundles = await Promise.all(Array.from({ length: conc }, (_, i) => mk(`r${i}`, `${tag}r${i}`)));
   for (let round = 0; round < 4; round++) {
     let t0 = performance.now();
     await Promise.all(
@@ -171,24 +175,37 @@ try {
     );
     if (round > 0) peerTotal.push(performance.now() - t0);
     for (let i = 0; i < conc; i++) await removeParent(`${tag}q${i}`);
+    t0 = performance.now();
+    await Promise.all(
+      cleanBundles.map(async (b, i) => {
+        const s = performance.now();
+        await runcRun(root, b.dir, `r${round}x${i}`);
+        await Promise.all(HIERARCHIES.map((h) => rmdir(`/sys/fs/cgroup/${h}/${tag}r${i}`).catch(() => {})));
+        if (round > 0) cleanPer.push(performance.now() - s);
+      }),
+    );
+    if (round > 0) cleanTotal.push(performance.now() - t0);
   }
   report({
     name: 'runtime-start-concurrent',
-    description: `${conc} \`true\` containers started concurrently: total wall time, Container.run + wait() vs \`runc run\` (3 rounds after a warm-up)`,
+    description: `${conc} \`true\` containers started concurrently: total wall time, Container.run + wait() vs \`runc run\`, and vs \`runc run\` plus removing the cgroup parents it leaves (3 rounds after a warm-up)`,
     inputs: { concurrency: conc, rounds: 3 },
     ours: sample(oursTotal),
-    peers: { 'runc run': sample(peerTotal) },
+    peers: { 'runc run': sample(peerTotal), 'runc run + rmdir parents': sample(cleanTotal) },
     extra: {
       perContainerMedianMs: {
         ours: Number(median(oursPer).toFixed(2)),
         'runc run': Number(median(peerPer).toFixed(2)),
+        'runc run + rmdir parents': Number(median(cleanPer).toFixed(2)),
       },
       perContainerRatio: Number((median(oursPer) / median(peerPer)).toFixed(3)),
+      perContainerRatioSameWork: Number((median(oursPer) / median(cleanPer)).toFixed(3)),
       loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
     },
   });
 } finally {
   for (let i = 0; i < 20; i++) await removeParent(`${tag}q${i}`);
+  for (let i = 0; i < 20; i++) await removeParent(`${tag}r${i}`);
   await removeParent(`${tag}p`);
   await rm(dir, { recursive: true, force: true });
 }

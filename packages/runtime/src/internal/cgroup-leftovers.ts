@@ -2,7 +2,8 @@
 // on delete removes only the leaf. Before a container starts we note, per hierarchy,
 // which ancestors do not exist yet; after it is gone we rmdir exactly those (deepest
 // first). Anything that existed before, or that another container now uses, is kept.
-import { existsSync, rmdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import { cgroupMounts } from './cgroup-mounts.js';
 
 /** Directories to remove later, deepest first, including the leaf itself. */
@@ -28,20 +29,32 @@ export function planCgroupCleanup(cgroupsPath: string): CgroupPlan {
 /**
  * Removes the planned directories that are now empty of processes and children. EBUSY
  * and ENOTEMPTY mean someone else lives there now: left alone. Returns what remains.
- * Synchronous on purpose: rmdir on cgroupfs touches no disk and takes microseconds, while
- * twenty thread-pool round trips cost milliseconds on a loaded machine.
+ * All hierarchies are done at once, one depth level at a time (children before parents):
+ * a cgroup rmdir takes the kernel's global cgroup_mutex, so under contention each can take
+ * milliseconds, and neither a serial chain nor a blocked event loop would do.
  */
 export async function removeCgroupLeftovers(plan: CgroupPlan): Promise<string[]> {
-  const kept: string[] = [];
+  const byDepth = new Map<number, string[]>();
   for (const dir of plan) {
-    try {
-      rmdirSync(dir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') continue;
-      if (code === 'EBUSY' || code === 'ENOTEMPTY') kept.push(dir);
-      else throw err;
-    }
+    // runc removes the leaves itself; a stat is far cheaper than a thread-pool rmdir that fails.
+    if (!existsSync(dir)) continue;
+    const depth = dir.split('/').length;
+    byDepth.set(depth, [...(byDepth.get(depth) ?? []), dir]);
+  }
+  const kept: string[] = [];
+  for (const depth of [...byDepth.keys()].sort((x, y) => y - x)) {
+    await Promise.all(
+      (byDepth.get(depth) ?? []).map(async (dir) => {
+        try {
+          await rmdir(dir);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') return;
+          if (code === 'EBUSY' || code === 'ENOTEMPTY') kept.push(dir);
+          else throw err;
+        }
+      }),
+    );
   }
   return kept;
 }
