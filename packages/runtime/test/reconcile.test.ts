@@ -34,7 +34,11 @@ describe('reconcile with a fake runtime', () => {
     await writeFile(join(root, 'gone.log.json'), '');
     await writeFile(join(root, 'gone.exec-0a1b.json'), '{}');
     // A tampered plan pointing outside any cgroup mount must not be acted on.
-    await writeFile(join(root, 'gone.cgroups.json'), JSON.stringify([victim, '/sys/fs/cgroup/memory/../../../tmp']));
+    // (`..` through a cgroup mount back to an empty directory of ours must not work either.)
+    await writeFile(
+      join(root, 'gone.cgroups.json'),
+      JSON.stringify([victim, `/sys/fs/cgroup/memory/../../..${victim}`]),
+    );
     await writeFile(join(root, 'keep.txt'), 'not ours');
     await mkdir(join(root, 'otherdir'));
     const runc = new Runc({ binary: FAKE, root });

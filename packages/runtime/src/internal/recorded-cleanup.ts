@@ -16,10 +16,14 @@ export async function removeRecorded(rt: Runc, id: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new RuntimeError('ERR_RUNTIME', 'internal', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
-  if (Array.isArray(plan))
-    await removeCgroupLeftovers(
-      plan.filter((p): p is string => typeof p === 'string' && p.startsWith('/sys/fs/cgroup/')),
+  if (Array.isArray(plan)) {
+    // The file is only ours by convention: act on nothing but directories below a cgroup mount.
+    const mounts = cgroupMounts().map((m) => `${m.mountpoint}/`);
+    const dirs = plan.filter(
+      (p): p is string => typeof p === 'string' && !p.split('/').includes('..') && mounts.some((m) => p.startsWith(m)),
     );
+    await removeCgroupLeftovers(dirs);
+  }
   await Promise.all(
     [`${id}.pid`, `${id}.log.json`, `${id}.cgroups.json`].map((f) => rm(`${rt.root}/${f}`, { force: true })),
   );
