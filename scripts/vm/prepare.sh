@@ -3,7 +3,9 @@
 # linux-image package, downloaded with apt-get download and unpacked without installing,
 # its ELF vmlinux (booted through PVH, skipping the slow decompressor under TCG), and a
 # small initramfs with busybox-static, the modules the tests need and our /init.
-# Prints the directory holding vmlinux and initramfs.gz.
+# Prints the path of vmlinux, then that of the initramfs. Each version of init.sh and
+# modules.txt gets its own initramfs file, so checkouts sharing the cache (a clone beside
+# the main checkout) never replace the one another's VM is booting.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${CTRKIT_VM_CACHE:-${XDG_CACHE_HOME:+$XDG_CACHE_HOME/ctrkit-vm}}
@@ -19,10 +21,16 @@ pkg=${CTRKIT_VM_KERNEL_PKG:-$(apt-cache depends linux-image-amd64 2>/dev/null | 
 kver=${pkg#linux-image-}
 out=$cache/$kver
 # The initramfs depends on our /init and module list: rebuild it when they change.
-stamp=$(cat "$here/init.sh" "$here/modules.txt" "$0" | sha256sum | cut -c1-16)
-if [ -f "$out/ready-$stamp" ]; then echo "$out"; exit 0; fi
+stamp=$(cat "$here/init.sh" "$here/modules.txt" "$here/module-order.mjs" "$0" | sha256sum | cut -c1-16)
+initrd=$out/initramfs-$stamp.gz
+if [ -f "$initrd" ] && [ -f "$out/vmlinux" ]; then printf '%s\n%s\n' "$out/vmlinux" "$initrd"; exit 0; fi
 
 mkdir -p "$out"
+# One preparation at a time per cache (two checkouts starting at once would unpack into
+# the same root).
+exec 9> "$cache/.prepare.lock"
+flock 9
+if [ -f "$initrd" ] && [ -f "$out/vmlinux" ]; then printf '%s\n%s\n' "$out/vmlinux" "$initrd"; exit 0; fi
 if [ ! -f "$out/vmlinux" ] || [ ! -d "$out/root/lib/modules/$kver" ]; then
   dl=$(mktemp -d "$cache/dl.XXXXXX")
   trap 'rm -rf "$dl"' EXIT
@@ -55,8 +63,8 @@ while read -r rel; do
   cp "$moddir/$rel" "$stage/modules/"
 done < "$stage/modules/order.txt"
 sed -i 's#.*/##' "$stage/modules/order.txt"
-(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1 > "$out/initramfs.gz.tmp")
-mv "$out/initramfs.gz.tmp" "$out/initramfs.gz"
-rm -f "$out"/ready-*
-touch "$out/ready-$stamp"
-echo "$out"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1 > "$initrd.tmp.$$")
+mv "$initrd.tmp.$$" "$initrd"
+# Those of other versions (and the unversioned one earlier runners used) once a week old.
+find "$out" -maxdepth 1 \( -name 'initramfs-*.gz' -o -name 'initramfs.gz' -o -name 'ready-*' \) -mtime +7 ! -path "$initrd" -delete
+printf '%s\n%s\n' "$out/vmlinux" "$initrd"
