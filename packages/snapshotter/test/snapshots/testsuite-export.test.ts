@@ -34,7 +34,13 @@ describe('@ctrkit/snapshotter/testsuite', () => {
   it('registers one test per case with the runner it is given, filtered by `only`', () => {
     const seen: string[] = [];
     defineSnapshotterSuite(
-      { describe: (name, fn) => (seen.push(`describe ${name}`), fn()), it: (name) => void seen.push(name) },
+      {
+        describe: (name, fn) => {
+          seen.push(`describe ${name}`);
+          fn();
+        },
+        it: (name) => void seen.push(name),
+      },
       'fake',
       { open: () => Promise.reject(new Error('not called')), only: ['Basic', 'Walk'] },
     );
