@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cgroup, type CgroupEvent } from '../src/index.js';
 import { leftovers, removeAll, testParentPath, waitFor } from './helpers/system.js';
 
-const gate = requires('root', 'binary:runc', 'binary:busybox', 'cgroup:v1:memory', 'cgroup:v1:pids');
+const gate = requires('root', 'binary:runc', 'binary:busybox', 'cgroup:any:memory', 'cgroup:any:pids');
 const parent = testParentPath();
 
 describe.runIf(gate.ok)('a runc container cgroup (interop)', () => {

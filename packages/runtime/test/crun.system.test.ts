@@ -4,7 +4,7 @@ import { missing, requires } from '@ctrkit/testkit';
 import { containerSuite } from './helpers/container-suite.js';
 import { crunRefusal } from './helpers/crun-probe.js';
 
-const gate = requires('root', 'binary:crun', 'cgroup:v1:memory');
+const gate = requires('root', 'binary:crun', 'cgroup:any:memory');
 const refusal = gate.ok && !missing('binary:crun') ? await crunRefusal() : null;
 if (refusal) console.warn(`[skip] crun.system.test.ts: crun refuses this host: ${refusal}`);
 

@@ -9,7 +9,7 @@ import { makeEnv, type TestEnv } from './helpers/env.js';
 import { BUSYBOX_IMAGE, makeBusyboxLayerRootfs } from './helpers/rootfs.js';
 import { collect } from './helpers/streams.js';
 
-const gate = requires('root', 'binary:runc', 'cgroup:v1:memory', 'openat2');
+const gate = requires('root', 'binary:runc', 'cgroup:any:memory', 'openat2');
 
 describe.runIf(gate.ok)('a rootfs unpacked from a layer', () => {
   let env: TestEnv;

@@ -8,7 +8,7 @@ import { cgroupsLeft, mountsUnder, openFds, zombieChildren } from './helpers/cle
 import { makeEnv, type TestEnv } from './helpers/env.js';
 import { collect } from './helpers/streams.js';
 
-const gate = requires('root', 'binary:runc', 'cgroup:v1:memory');
+const gate = requires('root', 'binary:runc', 'cgroup:any:memory');
 
 describe.runIf(gate.ok)('200 sequential runs', () => {
   let env: TestEnv;

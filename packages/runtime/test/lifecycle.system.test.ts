@@ -9,7 +9,7 @@ import { cgroupsLeft } from './helpers/cleanup.js';
 import { makeEnv, type TestEnv } from './helpers/env.js';
 import { collect } from './helpers/streams.js';
 
-const gate = requires('root', 'binary:runc', 'cgroup:v1:memory', 'cgroup:v1:freezer');
+const gate = requires('root', 'binary:runc', 'cgroup:any:memory', 'cgroup:any:freezer');
 
 describe.runIf(gate.ok)('runc lifecycle', () => {
   let env: TestEnv;
@@ -175,10 +175,13 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     expect(first.value?.type).toBe('stats');
     await c.kill('KILL');
     await c.wait();
-    // runc's events loop exits 0 once the container is gone: the iterator just ends.
-    const rest: unknown[] = [];
-    for await (const e of it) rest.push(e);
-    expect(rest.length).toBeLessThan(5);
+    // runc's events loop exits 0 once the container is gone: the iterator just ends
+    // (after the few samples taken while the kill and the wait ran).
+    const ended = performance.now();
+    for await (const _ of it) {
+      // drain
+    }
+    expect(performance.now() - ended).toBeLessThan(5_000);
   });
 
   it('hooks run with the OCI state on stdin (createRuntime, poststop)', async () => {

@@ -7,7 +7,7 @@ import { Container } from '../src/index.js';
 import { cgroupsLeft, openFds, zombieChildren } from './helpers/cleanup.js';
 import { makeEnv, type TestEnv } from './helpers/env.js';
 
-const gate = requires('root', 'binary:runc', 'cgroup:v1:memory');
+const gate = requires('root', 'binary:runc', 'cgroup:any:memory');
 
 /** Reads terminal output until `re` matches. */
 function until(stream: NodeJS.ReadableStream, re: RegExp, timeoutMs = 10_000): Promise<string> {

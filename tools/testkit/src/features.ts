@@ -16,6 +16,8 @@ import { delimiter, join } from 'node:path';
  * - `cgroup:v1:CTRL`: a cgroup v1 hierarchy with that controller is mounted.
  * - `cgroup:v2:CTRL`: a cgroup2 mount offers that controller (`cgroup:v2` alone: any cgroup2 mount).
  * - `cgroup:unified`: /sys/fs/cgroup itself is a pure cgroup2 mount.
+ * - `cgroup:any:CTRL`: the controller a runtime would use here: a v1 hierarchy with it, or,
+ *   on a pure cgroup2 host, the cgroup2 controller (`freezer` is built into cgroup2).
  */
 export type Feature =
   | 'root'
@@ -27,7 +29,8 @@ export type Feature =
   | `link:${string}`
   | `fs:${string}`
   | `cgroup:v1:${string}`
-  | `cgroup:v2:${string}`;
+  | `cgroup:v2:${string}`
+  | `cgroup:any:${string}`;
 
 const cache = new Map<string, string | null>();
 
@@ -102,6 +105,13 @@ function probe(feature: Feature): string | null {
       if (existsSync(path) && readFileSync(path, 'utf8').trim().split(/\s+/).includes(ctrl)) return null;
     }
     return `no cgroup2 mount offers the ${ctrl} controller (hybrid hosts keep it on v1; see the kernel matrix: npm run test:kernel-v2)`;
+  }
+  if (feature.startsWith('cgroup:any:')) {
+    const ctrl = feature.slice(11);
+    if (missing(`cgroup:v1:${ctrl}`) === null) return null;
+    if (missing('cgroup:unified') === null && (ctrl === 'freezer' || missing(`cgroup:v2:${ctrl}`) === null))
+      return null;
+    return `no ${ctrl} controller: neither a v1 hierarchy nor a pure cgroup2 host offers it`;
   }
   if (feature.startsWith('cgroup:v1:')) {
     const ctrl = feature.slice(10);

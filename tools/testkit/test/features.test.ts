@@ -15,3 +15,13 @@ describe('feature probes', () => {
     expect(() => missing('bogus' as never)).toThrow(/unknown feature/);
   });
 });
+
+describe('cgroup:any', () => {
+  it('is present exactly when the v1 hierarchy has the controller or a pure cgroup2 host offers it', () => {
+    const any = missing('cgroup:any:memory') === null;
+    const v1 = missing('cgroup:v1:memory') === null;
+    const v2 = missing('cgroup:unified') === null && missing('cgroup:v2:memory') === null;
+    expect(any).toBe(v1 || v2);
+    expect(missing('cgroup:any:ctrkit-no-such-controller')).toMatch(/no ctrkit-no-such-controller controller/);
+  });
+});
