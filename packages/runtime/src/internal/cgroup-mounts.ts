@@ -2,6 +2,7 @@
 // read once from /proc/self/mountinfo. runc's cgroupfs driver creates a container's
 // cgroupsPath in each of them, and leaves the parents behind (peers.md §3).
 import { readFileSync } from 'node:fs';
+import { V1_CONTROLLERS } from '@ctrkit/cgroups';
 
 export interface CgroupMount {
   readonly mountpoint: string;
@@ -34,24 +35,8 @@ export function parseCgroupMounts(mountinfo: string): CgroupMount[] {
       out.push({ mountpoint, version: 2, controllers: [], root });
       continue;
     }
-    const known = [
-      'cpu',
-      'cpuacct',
-      'cpuset',
-      'memory',
-      'devices',
-      'freezer',
-      'net_cls',
-      'net_prio',
-      'blkio',
-      'perf_event',
-      'hugetlb',
-      'pids',
-      'rdma',
-      'misc',
-    ];
     const opts = (right[2] ?? '').split(',');
-    const controllers = opts.filter((o) => known.includes(o) || o.startsWith('name='));
+    const controllers = opts.filter((o) => V1_CONTROLLERS.includes(o) || o.startsWith('name='));
     out.push({ mountpoint, version: 1, controllers, root });
   }
   return out;
