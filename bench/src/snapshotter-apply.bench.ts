@@ -5,44 +5,16 @@
 // decompressor decision: node:zlib streaming with 1 MiB reads / 128 KiB chunks vs the
 // defaults, vs `gzip -dc` and `pigz -dc`. CTRKIT_BENCH_SCALE (default 1) scales the input.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { applyLayer } from '@ctrkit/snapshotter';
 import { measure, report, type Sample } from './harness.js';
+import { makeTree } from './tree-fixture.js';
 
 const SCALE = Number(process.env.CTRKIT_BENCH_SCALE ?? 1);
 const FILES = Math.round(20_000 * SCALE);
-
-/** Deterministic text-like content (gzip ratio ~3), sizes: 94% 0.5–8 KiB, 6% 32–160 KiB. */
-function makeTree(dir: string): { files: number; bytes: number } {
-  let seed = 42;
-  const rnd = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-  const words = Array.from({ length: 2000 }, (_, i) => `w${(i * 7919).toString(36)}${'abcdefgh'.slice(0, i % 8)}`);
-  const parts: string[] = [];
-  for (let n = 0; n < 4 << 20; ) {
-    const w = words[Math.floor(rnd() * words.length)]!;
-    parts.push(w);
-    n += w.length + 1;
-  }
-  const corpus = Buffer.from(parts.join(' '));
-  let bytes = 0;
-  const made = new Set<string>();
-  for (let i = 0; i < FILES; i++) {
-    const d = join(dir, `d${i % 40}`, `s${(i >> 6) % 25}`);
-    if (!made.has(d)) mkdirSync(d, { recursive: true });
-    made.add(d);
-    const size = rnd() < 0.94 ? 512 + Math.floor(rnd() * 7680) : 32768 + Math.floor(rnd() * 131072);
-    const off = Math.floor(rnd() * (corpus.length - size));
-    writeFileSync(join(d, `f${i}.txt`), corpus.subarray(off, off + size));
-    bytes += size;
-  }
-  return { files: FILES, bytes };
-}
 
 async function drain(stream: NodeJS.ReadableStream): Promise<void> {
   for await (const _ of stream) {
@@ -54,7 +26,7 @@ const work = mkdtempSync(join(tmpdir(), 'ctrkit-bench-apply-'));
 try {
   const src = join(work, 'src');
   mkdirSync(src);
-  const tree = makeTree(src);
+  const tree = makeTree(src, FILES, 42);
   const tarPath = join(work, 'layer.tar');
   const gzPath = join(work, 'layer.tar.gz');
   execFileSync('tar', ['--sort=name', '-C', src, '-cf', tarPath, '.']);

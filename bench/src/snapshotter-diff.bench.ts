@@ -11,37 +11,10 @@ import { join } from 'node:path';
 import { diffOverlayUpper, diffTrees, type LayerStream } from '@ctrkit/snapshotter';
 import { mountSync, umountSync } from '@ctrkit/sys';
 import { measure, report, type Sample } from './harness.js';
+import { makeTree } from './tree-fixture.js';
 
 const SCALE = Number(process.env.CTRKIT_BENCH_SCALE ?? 1);
 const FILES = Math.round(20_000 * SCALE);
-
-function makeTree(dir: string): number {
-  let seed = 7;
-  const rnd = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-  const words = Array.from({ length: 2000 }, (_, i) => `w${(i * 7919).toString(36)}${'abcdefgh'.slice(0, i % 8)}`);
-  const parts: string[] = [];
-  for (let n = 0; n < 4 << 20; ) {
-    const w = words[Math.floor(rnd() * words.length)]!;
-    parts.push(w);
-    n += w.length + 1;
-  }
-  const corpus = Buffer.from(parts.join(' '));
-  let bytes = 0;
-  const made = new Set<string>();
-  for (let i = 0; i < FILES; i++) {
-    const d = join(dir, `d${i % 40}`, `s${(i >> 6) % 25}`);
-    if (!made.has(d)) mkdirSync(d, { recursive: true });
-    made.add(d);
-    const size = rnd() < 0.94 ? 512 + Math.floor(rnd() * 7680) : 32768 + Math.floor(rnd() * 131072);
-    const off = Math.floor(rnd() * (corpus.length - size));
-    writeFileSync(join(d, `f${i}.txt`), corpus.subarray(off, off + size));
-    bytes += size;
-  }
-  return bytes;
-}
 
 async function consume(s: LayerStream): Promise<number> {
   let n = 0;
@@ -54,7 +27,7 @@ let mounted = '';
 try {
   const tree = join(work, 'tree');
   mkdirSync(tree);
-  const bytes = makeTree(tree);
+  const { bytes } = makeTree(tree, FILES, 7);
   // Interleaved rounds (the first is a warm-up): this 2-core machine is shared, and its
   // load drifts by minutes, so each round runs all three back to back.
   const ROUNDS = 4;
