@@ -10,8 +10,9 @@ if (!drive) throw new Error('catalogue drive missing');
 
 const FCFS_IOS = 1_000_000;
 const SPTF_IOS = 200_000;
-const fcfs = await measure(
-  () =>
+// Each run once: timed by wall clock (median of 5 after a warm-up) and by CPU time.
+const runs = {
+  fcfs: () =>
     simulateSync({
       drive,
       scheduler: 'fcfs',
@@ -19,10 +20,7 @@ const fcfs = await measure(
       ios: FCFS_IOS,
       seed: 1,
     }),
-  { warmup: 1, reps: 5 },
-);
-const sptf = await measure(
-  () =>
+  sptf: () =>
     simulateSync({
       drive,
       scheduler: 'sptf',
@@ -30,18 +28,17 @@ const sptf = await measure(
       ios: SPTF_IOS,
       seed: 1,
     }),
-  { warmup: 1, reps: 5 },
-);
-const expo = await measure(
-  () =>
+  expo: () =>
     simulateSync({
       service: { kind: 'exponential', mean: 10 },
       workload: { arrival: { kind: 'poisson', rate: 80 } },
       ios: FCFS_IOS,
       seed: 1,
     }),
-  { warmup: 1, reps: 5 },
-);
+};
+const fcfs = await measure(runs.fcfs, { warmup: 1, reps: 5 });
+const sptf = await measure(runs.sptf, { warmup: 1, reps: 5 });
+const expo = await measure(runs.expo, { warmup: 1, reps: 5 });
 
 const perSecond = (ios: number, ms: number) => Math.round((ios / ms) * 1000);
 // On a shared machine wall time includes waiting for a core; CPU time is what the run cost.
@@ -51,24 +48,8 @@ const cpuRate = (ios: number, run: () => unknown) => {
   const c = process.cpuUsage(c0);
   return Math.round(ios / ((c.user + c.system) / 1e6));
 };
-const fcfsCpu = cpuRate(FCFS_IOS, () =>
-  simulateSync({
-    drive,
-    scheduler: 'fcfs',
-    workload: { arrival: { kind: 'closed', depth: 1 } },
-    ios: FCFS_IOS,
-    seed: 1,
-  }),
-);
-const sptfCpu = cpuRate(SPTF_IOS, () =>
-  simulateSync({
-    drive,
-    scheduler: 'sptf',
-    workload: { arrival: { kind: 'closed', depth: 32 } },
-    ios: SPTF_IOS,
-    seed: 1,
-  }),
-);
+const fcfsCpu = cpuRate(FCFS_IOS, runs.fcfs);
+const sptfCpu = cpuRate(SPTF_IOS, runs.sptf);
 const extra = {
   fcfsGeometryIosPerSecond: perSecond(FCFS_IOS, fcfs.median),
   sptfDepth32IosPerSecond: perSecond(SPTF_IOS, sptf.median),
