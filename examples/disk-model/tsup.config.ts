@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { cliConfig } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/cli.ts'],
-  format: ['esm'],
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-  external: [/^@ctrkit\//],
-});
+export default cliConfig();

@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // Sibling packages stay imports of their published entry points, never inlined.
-  external: [/^@ctrkit\//],
-});
+export default libraryConfig(['src/index.ts']);

@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/supervisor.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // Sibling packages stay imports of their published entry points, never inlined.
-  external: [/^@ctrkit\//],
-});
+// The supervisor is its own entry: it runs as a separate Node process.
+export default libraryConfig(['src/index.ts', 'src/supervisor.ts']);
