@@ -51,11 +51,25 @@ for line in $subset; do # (the list is split once, here)
   vitest=$root/node_modules/.bin/vitest
   [ -x "$d/node_modules/.bin/vitest" ] && vitest=$root/$d/node_modules/.bin/vitest
   [ -x "$vitest" ] || vitest=npx
-  (
+  run_dir() (
     cd "$d" || exit 1
     set -- run --project system --testTimeout="$timeout_ms" --hookTimeout="$timeout_ms" "$@"
     if [ "$vitest" = npx ]; then npx vitest "$@"; else "$vitest" "$@"; fi < /dev/null
-  ) || status=1
+  )
+  if ! run_dir "$@"; then
+    # Seen once in ~10 runs under TCG: vite read a source file over 9p mid-way and could
+    # not parse it ("Failed to parse source for import analysis"); the same file parsed on
+    # the host and on the next run. Only that transport glitch earns one re-run, and it
+    # is said; any test failure stands.
+    report=$d/${CTRKIT_RESULTS_DIR:-.test-results}/vitest.json
+    if grep -q 'Failed to parse source for import analysis' "$report" 2>/dev/null &&
+      grep -q '"numFailedTests":0,' "$report"; then
+      echo "== kernel-v2: $d: a source file could not be parsed in the guest (9p read glitch); running it once more"
+      run_dir "$@" || status=1
+    else
+      status=1
+    fi
+  fi
   echo "== kernel-v2: $d took $(($(date +%s) - start)) s"
 done
 exit $status
