@@ -34,6 +34,8 @@ export interface CopyOptions {
   readonly onProgress?: (p: CopyProgress) => void;
   /** Copy nondistributable/foreign layers too. @default false */
   readonly includeNondistributable?: boolean;
+  /** The target's bytes when the caller already has them (a pull that resolved by GET). */
+  readonly targetBytes?: Buffer;
 }
 
 /** One image manifest reached by the copy, with its parsed config. */
@@ -95,7 +97,8 @@ export async function copyImage(target: Descriptor, options: CopyOptions): Promi
   const visit = async (desc: Descriptor): Promise<void> => {
     check();
     if (isSchema1Type(desc.mediaType)) rejectSchema1({ mediaType: desc.mediaType });
-    const bytes = await fetchDocument(options.from, desc, signal);
+    const bytes =
+      desc === target && options.targetBytes ? options.targetBytes : await fetchDocument(options.from, desc, signal);
     if (isIndexType(desc.mediaType)) {
       const index = parseIndex(bytes, { mediaType: desc.mediaType });
       const want = options.platform ?? defaultPlatform();
@@ -112,12 +115,18 @@ export async function copyImage(target: Descriptor, options: CopyOptions): Promi
           `${desc.digest}: config media type ${manifest.config.mediaType} is not an image config (artifacts are not images)`,
         );
       }
-      const configBytes = await fetchDocument(options.from, manifest.config, signal);
-      const config = parseImageConfig(configBytes);
       const layers = manifest.layers.filter(
         (l) => options.includeNondistributable || !isNondistributableType(l.mediaType),
       );
-      await all([putBytes(manifest.config, configBytes, 'config'), ...layers.map((l) => copyBlob(l, 'layer'))]);
+      // The layers start while the config is fetched (first in the queue, counted like
+      // any fetch): one round trip less before the bulk.
+      const configRead = limit(() => fetchDocument(options.from, manifest.config, signal)).then((bytes) => ({
+        bytes,
+        config: parseImageConfig(bytes),
+      }));
+      const configPut = configRead.then(({ bytes }) => putBytes(manifest.config, bytes, 'config'));
+      await all([configPut, ...layers.map((l) => copyBlob(l, 'layer'))]);
+      const { config } = await configRead;
       images.push({ descriptor: desc, manifest, config });
     } else {
       throw new OciImageError(

@@ -87,10 +87,13 @@ export async function pull(ref: string, options: PullOptions): Promise<PullResul
       options.registry instanceof RegistryClient ? options.registry : new RegistryClient({ host: r.registryHost });
     const repo = client.repository(r.path);
     name = r.toString();
-    target = await repo.resolve(r.object, options.signal);
+    // One GET instead of containerd's HEAD + GET: the body is needed anyway, and its
+    // digest is computed from the bytes (getManifest checks it against the header).
+    const resolved = await repo.getManifest(r.object, options.signal);
+    target = resolved.descriptor;
     if (r.digest && target.digest !== r.digest)
       throw new OciImageError('ERR_DIGEST_MISMATCH', `${name}: the registry resolved ${target.digest}`);
-    ({ images } = await copyImage(target, { ...copyOpts, from: repo }));
+    ({ images } = await copyImage(target, { ...copyOpts, from: repo, targetBytes: resolved.bytes }));
   }
   const first = images[0];
   if (!first) throw new OciImageError('ERR_NO_MATCHING_MANIFEST', `${name}: no image manifest was pulled`);

