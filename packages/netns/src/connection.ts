@@ -1,6 +1,7 @@
 // A request/response engine over one NETLINK_ROUTE socket: sequence numbers, ACK and
 // error decoding (with the kernel's extended-ack text), multipart dumps with an
-// NLM_F_DUMP_INTR retry, per-request timeouts and AbortSignal, concurrent requests.
+// NLM_F_DUMP_INTR retry, per-request timeouts and AbortSignal, concurrent requests, and
+// batches (several requests in one datagram, each still answered and settled on its own).
 
 import { inspect } from 'node:util';
 import { NLM_F, NLMSG } from './codec/constants.js';
@@ -49,6 +50,8 @@ export class NetlinkConnection {
   private readonly pending = new Map<number, Pending>();
   private reading = false;
   private closed = false;
+  /** While batch() runs: the requests queued for its one datagram. */
+  private corked: { seq: number; msg: Buffer }[] | undefined;
 
   constructor(transport: NetlinkTransport, opts: ConnectionOptions = {}) {
     this.transport = transport;
@@ -86,6 +89,42 @@ export class NetlinkConnection {
     return { messages: last?.messages ?? [], inconsistent: true };
   }
 
+  /**
+   * Runs `fn` and sends every request it started synchronously (before its first `await`)
+   * in one datagram when it returns; returns what `fn` returned. The kernel handles the
+   * messages of a datagram in order, each on its own: one failing does not stop the ones
+   * after it, and each request's promise settles with its own answer or error. Requests
+   * still need no answer from each other (use numeric ifindexes, no lookups). Dumps are
+   * refused inside a batch (one socket runs one dump at a time).
+   *
+   * @example
+   * const [up, route] = conn.batch(() => [links.set(7, { up: true }), routes.add({ dst, dev: 7 })]);
+   */
+  batch<T>(fn: () => T): T {
+    if (this.corked) return fn(); // nested: the outer batch sends
+    const queued: { seq: number; msg: Buffer }[] = [];
+    this.corked = queued;
+    try {
+      return fn();
+    } finally {
+      this.corked = undefined;
+      this.flush(queued);
+    }
+  }
+
+  private flush(queued: readonly { seq: number; msg: Buffer }[]): void {
+    if (queued.length === 0) return;
+    // Each message padded to NLMSG_ALIGN, as the kernel steps from one to the next.
+    const datagram = Buffer.concat(queued.map((q) => (q.msg.length % 4 ? pad4(q.msg) : q.msg)));
+    try {
+      this.transport.send(datagram);
+    } catch (err) {
+      for (const q of queued) this.pending.get(q.seq)?.reject(err);
+      return;
+    }
+    this.pump();
+  }
+
   private exchange(msg: Buffer, opts: RequestOptions): Promise<{ messages: Message[]; interrupted: boolean }> {
     const operation = opts.operation ?? `netlink message type ${msg.readUInt16LE(4)}`;
     if (this.closed) {
@@ -94,10 +133,18 @@ export class NetlinkConnection {
       );
     }
     opts.signal?.throwIfAborted();
+    const flags = msg.readUInt16LE(6);
+    if (this.corked && (flags & NLM_F.DUMP) === NLM_F.DUMP) {
+      return Promise.reject(
+        new NetnsError(
+          'ERR_INVALID_ARGUMENT',
+          `"${operation}" is a dump, which cannot be batched (one socket runs one dump at a time); run it outside batch()`,
+        ),
+      );
+    }
     this.seq = this.seq >= 0xfffffffe ? 1 : this.seq + 1;
     const seq = this.seq;
     setSequence(msg, seq);
-    const flags = msg.readUInt16LE(6);
     const expectsAck = (flags & NLM_F.ACK) !== 0 || (flags & NLM_F.DUMP) === NLM_F.DUMP;
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
@@ -130,6 +177,10 @@ export class NetlinkConnection {
           ),
         timeoutMs,
       );
+      if (this.corked) {
+        this.corked.push({ seq, msg });
+        return;
+      }
       try {
         this.transport.send(msg);
       } catch (err) {
@@ -196,4 +247,8 @@ export class NetlinkConnection {
     for (const p of [...this.pending.values()]) p.reject(e);
     this.transport.close();
   }
+}
+
+function pad4(msg: Buffer): Buffer {
+  return Buffer.concat([msg, Buffer.alloc(4 - (msg.length % 4))]);
 }

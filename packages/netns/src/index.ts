@@ -86,6 +86,7 @@ export {
   type NeighbourInfo,
   type NeighbourRequest,
 } from './codec/neigh-codec.js';
+export { encodeNeighTableChange, type NeighTableParms, type NeighTableRequest } from './codec/ntable-codec.js';
 export {
   decodeRoute,
   encodeRouteAdd,

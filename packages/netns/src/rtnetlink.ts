@@ -59,6 +59,14 @@ export class Rtnetlink {
     return this.connection.request(msg, opts);
   }
 
+  /**
+   * Sends the requests `fn` starts synchronously in one datagram (see NetlinkConnection.batch):
+   * `const [a, b] = rt.batch(() => [rt.links.set(7, { up: true }), rt.routes.add({ dst, dev: 7 })])`.
+   */
+  batch<T>(fn: () => T): T {
+    return this.connection.batch(fn);
+  }
+
   /** Runs a raw dump request with the NLM_F_DUMP_INTR retry. */
   dump(msg: Buffer, opts?: RequestOptions): Promise<DumpResult> {
     return this.connection.dump(msg, opts);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeAddressAdd, encodeAddressDel } from '../src/codec/addr-codec.js';
 import { encodeInetConf, encodeLinkAdd, encodeLinkDel, encodeLinkGet, encodeLinkSet } from '../src/codec/link-codec.js';
 import { encodeNeighbourAdd, encodeNeighbourDel } from '../src/codec/neigh-codec.js';
+import { encodeNeighTableChange } from '../src/codec/ntable-codec.js';
 import { encodeRouteAdd, encodeRouteDel, encodeRouteReplace } from '../src/codec/route-codec.js';
 import { captureCommand, sentRequests } from './helpers/strace.js';
 
@@ -17,6 +18,7 @@ const V0 = 3;
 
 const cases: { capture: string; ours: Buffer[] }[] = [
   { capture: 'veth', ours: [encodeLinkAdd({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })] },
+  { capture: 'veth-up', ours: [encodeLinkAdd({ name: 'v0', kind: 'veth', up: true, peer: { name: 'v1' } })] },
   {
     capture: 'ipip',
     ours: [encodeLinkAdd({ name: 't0', kind: 'ipip', ipip: { remote: '192.0.2.1', local: '192.0.2.2' } })],
@@ -68,6 +70,10 @@ const cases: { capture: string; ours: Buffer[] }[] = [
     ours: [encodeNeighbourAdd({ index: V1, address: '10.0.1.9', lladdr: '02:00:00:00:00:09', state: 'permanent' })],
   },
   { capture: 'neigh-del', ours: [encodeNeighbourDel({ index: V1, address: '10.0.1.9' })] },
+  {
+    capture: 'ntable-proxy-delay',
+    ours: [encodeNeighTableChange({ table: 'arp_cache', index: V0, parms: { proxy_delay: 0 } })],
+  },
   { capture: 'link-del', ours: [encodeLinkGet('v0'), encodeLinkDel(V0)] },
 ];
 
@@ -88,6 +94,28 @@ describe('requests match iproute2 6.1 byte for byte', () => {
       '0c000100' +
       '0800030001000000';
     expect(hex(encodeInetConf(7, { proxy_arp: 1 }))).toBe(expected);
+  });
+
+  it('a link addressed by name (no iproute2 equivalent: ip looks the index up first) carries IFLA_IFNAME and index 0', () => {
+    // RTM_NEWLINK REQUEST|ACK, ifinfomsg { index 0, flags UP, change UP }, IFLA_IFNAME "lo"
+    const expected = '28000000100005000000000000000000' + '00000000000000000100000001000000' + '070003006c6f0000';
+    expect(hex(encodeLinkSet({ index: 0, ifname: 'lo', up: true }))).toBe(expected);
+    expect(() => encodeLinkSet({ index: 3, ifname: 'lo' })).toThrow(/by index or by ifname/);
+  });
+
+  it('ntable parameters: u64 milliseconds for times, u32 for counts, and typed errors for the rest', () => {
+    const b = encodeNeighTableChange({ table: 'arp_cache', index: 7, parms: { proxy_delay: 0, proxy_queue: 64 } });
+    // NDTA_PARMS { IFINDEX 7, PROXY_DELAY (u64) 0, PROXY_QLEN (u32) 64 }
+    expect(hex(b.subarray(0x24))).toBe(
+      '20000600' + '0800010007000000' + '0c000d000000000000000000' + '08000e0040000000',
+    );
+    expect(() => encodeNeighTableChange({ table: 'arp_cache', index: 7, parms: {} })).toThrow(/at least one/);
+    expect(() => encodeNeighTableChange({ table: 'arp_cache', index: 7, parms: { proxy_delay: -1 } })).toThrow(
+      /non-negative/,
+    );
+    expect(() => encodeNeighTableChange({ table: 'arp_cache', index: 7, parms: { nope: 1 } as never })).toThrow(
+      /ntable parameter/,
+    );
   });
 
   it('veth is the 84-byte message of netns.md §4.1', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NLM_F, RTM } from '../src/codec/constants.js';
 import { encodeLinkAdd, encodeLinkDump, encodeLinkGet } from '../src/codec/link-codec.js';
+import { buildMessage, splitMessages } from '../src/codec/message.js';
 import { NetlinkConnection } from '../src/connection.js';
 import { NetlinkError, NetnsError } from '../src/errors.js';
 import { doneReply, errorReply, FakeKernel, replyMessage } from './helpers/fake-kernel.js';
@@ -139,5 +140,97 @@ describe('NetlinkConnection', () => {
     });
     const c = new NetlinkConnection(k);
     await expect(c.dump(encodeLinkDump())).rejects.toMatchObject({ code: 'ERR_NETLINK', errnoName: 'EBUSY' });
+  });
+
+  describe('batch', () => {
+    // As the kernel does: every message of the datagram handled in order, each answered alone.
+    const perMessage = (answer: (msg: Buffer, i: number) => Buffer) => (datagram: Buffer, kern: FakeKernel) => {
+      for (let off = 0, i = 0; off < datagram.length; i++) {
+        const len = datagram.readUInt32LE(off);
+        kern.deliver(answer(datagram.subarray(off, off + len), i));
+        off += (len + 3) & ~3;
+      }
+    };
+
+    it('sends the requests started inside it as one datagram, numbered in order', async () => {
+      const k = new FakeKernel(perMessage((msg) => errorReply(msg)));
+      const c = new NetlinkConnection(k);
+      const done = c.batch(() => [c.request(veth()), c.request(veth()), c.request(veth())]);
+      await Promise.all(done);
+      expect(k.sent).toHaveLength(1);
+      const msgs = splitMessages(k.sent[0]!);
+      expect(msgs).toHaveLength(3);
+      expect(msgs.map((m) => m.seq - msgs[0]!.seq)).toEqual([0, 1, 2]);
+      expect(k.sent[0]!.length).toBe(3 * veth().length);
+    });
+
+    it('settles each request on its own answer: a failure names its own operation, the others resolve', async () => {
+      const k = new FakeKernel(
+        perMessage((msg, i) => (i === 1 ? errorReply(msg, 17, 'File exists') : errorReply(msg))),
+      );
+      const c = new NetlinkConnection(k);
+      const [a, b, d] = await Promise.allSettled(
+        c.batch(() => [
+          c.request(veth(), { operation: 'first' }),
+          c.request(veth(), { operation: 'second' }),
+          c.request(veth(), { operation: 'third' }),
+        ]),
+      );
+      expect(a.status).toBe('fulfilled');
+      expect(d.status).toBe('fulfilled');
+      expect(b.status === 'rejected' && b.reason).toMatchObject({ errnoName: 'EEXIST', operation: 'second' });
+    });
+
+    it('GET replies inside a batch resolve with their message', async () => {
+      const k = new FakeKernel(
+        perMessage((msg) =>
+          msg.readUInt16LE(4) === RTM.GETLINK ? replyMessage(msg, RTM.NEWLINK, 0, Buffer.alloc(16)) : errorReply(msg),
+        ),
+      );
+      const c = new NetlinkConnection(k);
+      const [created, got] = c.batch(() => [c.request(veth()), c.request(encodeLinkGet('v0'))]);
+      await created;
+      expect((await got)[0]?.type).toBe(RTM.NEWLINK);
+      expect(k.sent).toHaveLength(1);
+    });
+
+    it('pads a message whose length is not a multiple of 4, so the kernel finds the next one', async () => {
+      const k = new FakeKernel(perMessage((msg) => errorReply(msg)));
+      const c = new NetlinkConnection(k);
+      const odd = buildMessage(RTM.NEWLINK, NLM_F.REQUEST | NLM_F.ACK, (w) => w.u8(1).u8(2));
+      expect(odd.length).toBe(18);
+      await Promise.all(c.batch(() => [c.request(odd), c.request(veth())]));
+      expect(k.sent[0]!.length).toBe(20 + veth().length);
+      expect(splitMessages(k.sent[0]!).map((m) => m.type)).toEqual([RTM.NEWLINK, RTM.NEWLINK]);
+    });
+
+    it('a nested batch goes out with the outer one', async () => {
+      const k = new FakeKernel(perMessage((msg) => errorReply(msg)));
+      const c = new NetlinkConnection(k);
+      await Promise.all(c.batch(() => [c.request(veth()), ...c.batch(() => [c.request(veth())])]));
+      expect(k.sent).toHaveLength(1);
+    });
+
+    it('refuses a dump inside a batch, and still sends the rest', async () => {
+      const k = new FakeKernel(perMessage((msg) => errorReply(msg)));
+      const c = new NetlinkConnection(k);
+      const [dump, add] = c.batch(() => [c.dump(encodeLinkDump()), c.request(veth())]);
+      await expect(dump).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await add;
+      expect(splitMessages(k.sent[0]!)).toHaveLength(1);
+    });
+
+    it('a failed send rejects every request of the batch with that error', async () => {
+      const k = new FakeKernel(() => {});
+      k.send = () => {
+        throw new Error('ENOBUFS');
+      };
+      const c = new NetlinkConnection(k);
+      const results = await Promise.allSettled(c.batch(() => [c.request(veth()), c.request(veth())]));
+      expect(results.map((r) => r.status === 'rejected' && (r.reason as Error).message)).toEqual([
+        'ENOBUFS',
+        'ENOBUFS',
+      ]);
+    });
   });
 });

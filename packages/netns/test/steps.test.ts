@@ -60,6 +60,30 @@ describe('StepRunner', () => {
     expect(launched).toEqual(['a']);
   });
 
+  it('pipeline runs the hooks first, then launches the steps inside one batch call; undo gets the result', async () => {
+    const log: string[] = [];
+    const run = new StepRunner((s) => void log.push(`hook ${s}`), undefined);
+    const batch = <T>(fn: () => T): T => {
+      log.push('batch{');
+      const r = fn();
+      log.push('}');
+      return r;
+    };
+    await run.pipeline(
+      ['a', 'b'].map((name) => ({
+        name,
+        fn: async () => {
+          log.push(`send ${name}`);
+          return `${name}!`;
+        },
+        undo: async (result: unknown) => void log.push(`undo ${String(result)}`),
+      })),
+      batch,
+    );
+    await expect(run.rollback(new Error('stop'))).rejects.toThrow('stop');
+    expect(log).toEqual(['hook a', 'hook b', 'batch{', 'send a', 'send b', '}', 'undo b!', 'undo a!']);
+  });
+
   it('rollback ignores "already gone" errors but reports others with the cause', async () => {
     const run = new StepRunner(undefined, undefined);
     await run.step(

@@ -18,6 +18,7 @@ export const RTM = {
   NEWNEIGH: 28,
   DELNEIGH: 29,
   GETNEIGH: 30,
+  SETNEIGHTBL: 67,
 } as const;
 
 export const NLM_F = {
@@ -184,6 +185,24 @@ export type RouteType = Exclude<keyof typeof RTN, 'unspec'>;
 export const RTNH_F_ONLINK = 4;
 
 export const NDA = { DST: 1, LLADDR: 2 } as const;
+
+/** Neighbour-table attributes (RTM_SETNEIGHTBL) and the per-device parameters nested in NDTA_PARMS. */
+export const NDTA = { NAME: 1, PARMS: 6 } as const;
+export const NDTPA = {
+  IFINDEX: 1,
+  BASE_REACHABLE_TIME: 4,
+  RETRANS_TIME: 5,
+  GC_STALETIME: 6,
+  DELAY_PROBE_TIME: 7,
+  QUEUE_LEN: 8,
+  APP_PROBES: 9,
+  UCAST_PROBES: 10,
+  MCAST_PROBES: 11,
+  ANYCAST_DELAY: 12,
+  PROXY_DELAY: 13,
+  PROXY_QLEN: 14,
+  LOCKTIME: 15,
+} as const;
 export const NUD = {
   incomplete: 0x01,
   reachable: 0x02,

@@ -194,7 +194,10 @@ export function encodeLinkAdd(req: LinkAddRequest): Buffer {
 }
 
 export interface LinkSetRequest {
+  /** The link's ifindex; 0 with `ifname` addresses it by name instead. */
   readonly index: number;
+  /** Address the link by name (ifi_index 0 + IFLA_IFNAME): no lookup first, unlike iproute2. */
+  readonly ifname?: string;
   readonly up?: boolean;
   readonly mtu?: number;
   /** ifindex of the new master; 0 detaches (`nomaster`). */
@@ -208,11 +211,17 @@ export interface LinkSetRequest {
 /** Equivalent to: `ip link set dev X [up|down] [mtu N] [master M] [netns N] [name NEW] [address MAC]`. */
 export function encodeLinkSet(req: LinkSetRequest): Buffer {
   if (req.name !== undefined) validateIfName(req.name);
+  if (req.ifname !== undefined) {
+    validateIfName(req.ifname);
+    if (req.index !== 0 || req.name !== undefined)
+      throw invalid('link set', req, 'address a link by index or by ifname (index 0), and rename only by index');
+  }
   const change = req.up === undefined ? 0 : IFF.UP;
   const flags = req.up ? IFF.UP : 0;
   return buildMessage(RTM.NEWLINK, NLM_F.REQUEST | NLM_F.ACK, (w) => {
     ifinfomsg(w, req.index, flags, change);
     if (req.name !== undefined) w.attrString(IFLA.IFNAME, req.name);
+    if (req.ifname !== undefined) w.attrString(IFLA.IFNAME, req.ifname);
     if (req.mtu !== undefined) w.attrU32(IFLA.MTU, req.mtu);
     if (req.address !== undefined) w.attr(IFLA.ADDRESS, parseMac(req.address));
     if (req.master !== undefined) w.attrU32(IFLA.MASTER, req.master);

@@ -105,6 +105,15 @@ export class MessageWriter {
     return this.u16(8).u16(type).u32(v);
   }
 
+  /** A u64 attribute (NDTPA_* times in msecs): 12 bytes, already aligned. */
+  attrU64(type: number, v: number | bigint): this {
+    this.u16(12).u16(type);
+    this.ensure(8);
+    this.buf.writeBigUInt64LE(BigInt(v), this.off);
+    this.off += 8;
+    return this;
+  }
+
   /** A string attribute; `nul` appends the terminator (IFLA_IFNAME has it, IFLA_INFO_KIND does not in iproute2). */
   attrString(type: number, s: string, nul = true): this {
     const body = Buffer.from(s, 'utf8');

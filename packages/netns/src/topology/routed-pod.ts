@@ -10,7 +10,9 @@
 // through another device. Every packet then goes to the host, which routes it.
 import { inspect } from 'node:util';
 import { parsePrefix } from '../codec/ip.js';
+import { encodeLinkSet } from '../codec/link-codec.js';
 import { NetnsError } from '../errors.js';
+import type { Link } from '../models.js';
 import type { Rtnetlink } from '../rtnetlink.js';
 import { hostIfNameFor } from './names.js';
 import { Connections, isGone, type NsArg, type StepHook, StepRunner } from './steps.js';
@@ -56,10 +58,10 @@ export interface RoutedPod {
 /** The steps of wireRoutedPod, in order (the names passed to onStep). */
 export const ROUTED_POD_STEPS = [
   'preflight',
+  // The host end is created up (a veth peer cannot be: the kernel opens it before the pair is joined).
   'veth',
   'host-inet-conf',
   'host-proxy-delay',
-  'host-up',
   'host-route',
   'pod-lo-up',
   'pod-up',
@@ -106,47 +108,85 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
           );
         }
       });
+      // One datagram: create the pair, then read the host end back (its index, MAC and, as
+      // IFLA_LINK, the pod end's index), so no request after this needs a lookup.
+      let readBack: Promise<Link | undefined> = Promise.resolve(undefined);
       await run.step(
         'veth',
-        () =>
-          host.links.add({
-            name: hostIfName,
-            kind: 'veth',
-            mtu: opts.mtu,
-            address: opts.hostMac,
-            peer: { name: podIfName, netns: podNs, mtu: opts.mtu },
-          }),
+        () => {
+          const [created, found] = host.batch(() => [
+            host.links.add({
+              name: hostIfName,
+              kind: 'veth',
+              up: true,
+              mtu: opts.mtu,
+              address: opts.hostMac,
+              peer: { name: podIfName, netns: podNs, mtu: opts.mtu },
+            }),
+            host.links.find(hostIfName),
+          ]);
+          readBack = found;
+          found.catch(() => {}); // awaited below, once the creation is known to have worked
+          return created;
+        },
         () => host.links.del(hostIfName),
       );
+      const h = await readBack;
+      if (h?.link === undefined) {
+        throw new NetnsError(
+          'ERR_LINK_NOT_FOUND',
+          `veth ${hostIfName} (or its peer) vanished right after it was created`,
+        );
+      }
       const pod = await podConn;
-      // Resolve the indexes once; from here on every request is sent without a lookup.
-      const [h, p, lo] = await Promise.all([host.links.get(hostIfName), pod.links.get(podIfName), pod.links.get('lo')]);
-      // The host side and the pod side are independent: both chains run at once, each
-      // pipelined on its own socket in the order the kernel needs.
-      const hostChain = run.pipeline([
-        {
-          name: 'host-inet-conf',
-          fn: () => host.links.setInetConf(h.index, { proxy_arp: 1, forwarding: 1, route_localnet: 1 }),
-        },
-        { name: 'host-proxy-delay', fn: () => host.links.setNeighConf(hostIfName, { proxy_delay: 0 }) },
-        { name: 'host-up', fn: () => host.links.set(h.index, { up: true }) },
-        // After link-up, or the kernel answers ENETDOWN.
-        { name: 'host-route', fn: () => host.routes.add({ dst: `${podAddr}/32`, dev: h.index, scope: 'link' }) },
-      ]);
-      const podChain = run.pipeline([
-        {
-          name: 'pod-lo-up',
-          fn: () => pod.links.set(lo.index, { up: true }),
-          undo: async () => {
-            if (!lo.up) await pod.links.set(lo.index, { up: false });
+      const podIndex: number = h.link;
+      let podMac = '';
+      // The host side and the pod side are independent: each chain goes out as one
+      // datagram on its own socket, in the order the kernel needs.
+      const hostChain = run.pipeline(
+        [
+          {
+            name: 'host-inet-conf',
+            fn: () => host.links.setInetConf(h.index, { proxy_arp: 1, forwarding: 1, route_localnet: 1 }),
           },
-        },
-        { name: 'pod-up', fn: () => pod.links.set(p.index, { up: true }) },
-        { name: 'pod-address', fn: () => pod.addresses.add({ dev: p.index, address: `${podAddr}/32` }) },
-        // Order matters: the default route via the gateway is ENETUNREACH until this exists.
-        { name: 'pod-gateway-route', fn: () => pod.routes.add({ dst: `${gateway}/32`, dev: p.index, scope: 'link' }) },
-        { name: 'pod-default-route', fn: () => pod.routes.add({ dst: 'default', gateway, dev: p.index }) },
-      ]);
+          { name: 'host-proxy-delay', fn: () => host.neighbours.setParms(h.index, { proxy_delay: 0 }) },
+          { name: 'host-route', fn: () => host.routes.add({ dst: `${podAddr}/32`, dev: h.index, scope: 'link' }) },
+        ],
+        host.batch.bind(host),
+      );
+      const podChain = run.pipeline(
+        [
+          {
+            name: 'pod-lo-up',
+            // Read lo first (same datagram) so that a rollback restores what was there.
+            fn: () => {
+              const before = pod.links.find('lo');
+              const up = pod.request(encodeLinkSet({ index: 0, ifname: 'lo', up: true }), {
+                operation: 'ip link set dev lo up',
+              });
+              return Promise.all([before, up]).then(([lo]) => lo);
+            },
+            undo: async (lo) => {
+              if (!(lo as Link | undefined)?.up) await pod.links.set('lo', { up: false });
+            },
+          },
+          {
+            name: 'pod-up',
+            fn: () =>
+              Promise.all([pod.links.set(podIndex, { up: true }), pod.links.find(podIndex)]).then(([, link]) => {
+                podMac = link?.address ?? '';
+              }),
+          },
+          { name: 'pod-address', fn: () => pod.addresses.add({ dev: podIndex, address: `${podAddr}/32` }) },
+          // Order matters: the default route via the gateway is ENETUNREACH until this exists.
+          {
+            name: 'pod-gateway-route',
+            fn: () => pod.routes.add({ dst: `${gateway}/32`, dev: podIndex, scope: 'link' }),
+          },
+          { name: 'pod-default-route', fn: () => pod.routes.add({ dst: 'default', gateway, dev: podIndex }) },
+        ],
+        pod.batch.bind(pod),
+      );
       const [hr, pr] = await Promise.allSettled([hostChain, podChain]);
       if (hr.status === 'rejected') throw hr.reason;
       if (pr.status === 'rejected') throw pr.reason;
@@ -155,8 +195,8 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
         hostIfIndex: h.index,
         hostMac: h.address ?? '',
         podIfName,
-        podIfIndex: p.index,
-        podMac: p.address ?? '',
+        podIfIndex: podIndex,
+        podMac,
         podIp: podAddr,
         gateway,
       });

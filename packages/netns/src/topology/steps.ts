@@ -27,11 +27,13 @@ export class StepRunner {
   /**
    * Runs steps without waiting for each answer: every `fn` must send its request
    * synchronously (numeric ifindexes, no lookups), so the kernel, which handles one
-   * socket's messages in order, sees them in this order. Resolves once all have answered;
-   * rejects with the first failure (in step order) after registering the undos of the rest.
+   * socket's messages in order, sees them in this order. The hooks run first; the steps
+   * before the first one that throws are still launched, all inside `batch` (pass the
+   * connection's, to send them in one datagram). Resolves once all have answered; rejects
+   * with the first failure (in step order) after registering the undos of the rest.
    */
-  async pipeline(steps: readonly PipelinedStep[]): Promise<void> {
-    const launched: { step: PipelinedStep; done: Promise<unknown> }[] = [];
+  async pipeline(steps: readonly PipelinedStep[], batch: Batcher = (fn) => fn()): Promise<void> {
+    let ready = 0;
     let stopped: unknown;
     let aborted = false;
     for (const step of steps) {
@@ -43,12 +45,16 @@ export class StepRunner {
         aborted = true;
         break;
       }
-      launched.push({ step, done: step.fn() });
+      ready++;
     }
+    const launched = batch(() => steps.slice(0, ready).map((step) => ({ step, done: step.fn() })));
     const results = await Promise.allSettled(launched.map((l) => l.done));
     results.forEach((r, i) => {
       const undo = launched[i]?.step.undo;
-      if (r.status === 'fulfilled' && undo) this.undo.push({ step: launched[i]!.step.name, fn: undo });
+      if (r.status === 'fulfilled' && undo) {
+        const value = r.value;
+        this.undo.push({ step: launched[i]!.step.name, fn: () => undo(value) });
+      }
     });
     if (aborted) throw stopped;
     const failed = results.find((r) => r.status === 'rejected');
@@ -78,8 +84,12 @@ export class StepRunner {
 export interface PipelinedStep {
   readonly name: string;
   readonly fn: () => Promise<unknown>;
-  readonly undo?: () => Promise<void>;
+  /** Called with what `fn` resolved to. */
+  readonly undo?: (result: unknown) => Promise<void>;
 }
+
+/** Runs `fn`, sending the requests it starts together (`rt.batch`). */
+export type Batcher = <T>(fn: () => T) => T;
 
 export function isGone(err: unknown): boolean {
   return (
