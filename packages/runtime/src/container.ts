@@ -121,7 +121,6 @@ export class Container {
       // Only a memory limit can OOM-kill inside the cgroup; only then keep the state to read
       // the counter. crun 1.8 has no `run --keep`: with crun, oomKilled stays false (README).
       keep: (bundle.spec.linux?.resources?.memory?.limit ?? -1) > 0 && runtime.supportsKeep,
-      pidFile: `${runtime.root}/${id}.pid`,
     };
     try {
       const launched =

@@ -1,10 +1,10 @@
 // 200 sequential containers leave nothing: no runc state, no cgroup in any hierarchy,
-// no mount, no zombie child and no leaked fd in this Node process.
+// no pid-file directory in /dev/shm, no mount, no zombie child and no leaked fd in this Node process.
 import { readdir } from 'node:fs/promises';
 import { requires } from '@ctrkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Container } from '../src/index.js';
-import { cgroupsLeft, mountsUnder, openFds, zombieChildren } from './helpers/cleanup.js';
+import { cgroupsLeft, mountsUnder, openFds, pidDirsLeft, zombieChildren } from './helpers/cleanup.js';
 import { makeEnv, type TestEnv } from './helpers/env.js';
 import { collect } from './helpers/streams.js';
 
@@ -36,6 +36,7 @@ describe.runIf(gate.ok)('200 sequential runs', () => {
     expect(await env.runc.list()).toEqual([]);
     expect(await readdir(env.runc.root)).toEqual([]);
     expect(cgroupsLeft(env.cgroupPrefix)).toEqual([]);
+    expect(pidDirsLeft(env.cgroupPrefix)).toEqual([]);
     expect(mountsUnder(env.dir)).toEqual([]);
     expect(zombieChildren()).toEqual([]);
     expect(openFds().sort()).toEqual(fdsBefore);
@@ -51,6 +52,7 @@ describe.runIf(gate.ok)('200 sequential runs', () => {
     expect(await env.runc.list()).toEqual([]);
     expect(await readdir(env.runc.root)).toEqual([]);
     expect(cgroupsLeft(env.cgroupPrefix)).toEqual([]);
+    expect(pidDirsLeft(env.cgroupPrefix)).toEqual([]);
     expect(zombieChildren()).toEqual([]);
     expect(openFds().sort()).toEqual(fdsBefore);
   });

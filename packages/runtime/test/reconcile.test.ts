@@ -1,5 +1,7 @@
 // reconcile() against a fake runtime: stray per-container files are removed, and a
 // recorded clean-up plan never removes anything outside a cgroup mount.
+
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +47,28 @@ describe('reconcile with a fake runtime', () => {
     expect(await reconcile(runc)).toEqual([]);
     expect((await readdir(root)).sort()).toEqual(['keep.txt', 'otherdir']);
     expect((await stat(victim)).isDirectory()).toBe(true);
+  });
+
+  it("a recorded private pid directory is removed with runc's temporary, but only one named for that id", async () => {
+    process.env.FAKE_RUNC_EMPTY = '1';
+    const root = join(dir, 'root');
+    await mkdir(root);
+    const pidDir = await mkdtemp('/dev/shm/ctrkit-pid-gone-');
+    const other = await mkdtemp('/dev/shm/ctrkit-pid-other-');
+    try {
+      await writeFile(join(pidDir, 'gone.pid'), '123');
+      await writeFile(join(pidDir, '.gone.pid'), '12');
+      await writeFile(join(root, 'gone.cgroups.json'), JSON.stringify({ cgroups: [], pidDir }));
+      await writeFile(join(root, 'other.cgroups.json'), JSON.stringify({ cgroups: [], pidDir: `${other}/..` }));
+      await writeFile(join(root, 'third.cgroups.json'), JSON.stringify({ cgroups: [], pidDir: other }));
+      await reconcile(new Runc({ binary: FAKE, root }));
+      expect(existsSync(pidDir)).toBe(false);
+      expect(existsSync(other)).toBe(true);
+      expect(await readdir(root)).toEqual([]);
+    } finally {
+      await rm(pidDir, { recursive: true, force: true });
+      await rm(other, { recursive: true, force: true });
+    }
   });
 
   it('a filter limits what is touched', async () => {

@@ -2,18 +2,21 @@
 // - foreground: `runc run [--keep]` is the supervisor; its exit status is the container's.
 // - terminal: `runc run --detach --console-socket` under the subreaper supervisor.
 // Either way the exit result comes after the runtime state, cgroups and files are gone.
-import { rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Bundle } from '../bundle.js';
 import type { ExitResult } from '../container.js';
 import { RuncError, type RuntimeError } from '../errors.js';
 import { oomKillCount } from '../oom.js';
 import type { Runc } from '../runc.js';
+import type { RuncProcess } from '../runc-process.js';
 import { decodeExitStatus, signalName } from '../signals.js';
 import { Terminal } from '../terminal.js';
 import { type CgroupPlan, removeCgroupLeftovers } from './cgroup-leftovers.js';
-import { waitForPidFile } from './pid-file.js';
+import { removePidFile, unlinkQuiet } from './files.js';
+import { pidFileLocation } from './pid-dir.js';
+import { type PidFileWait, waitForPidFile } from './pid-file.js';
+import { encodePlan, recordedPlanPath } from './recorded-cleanup.js';
 import { startSupervised } from './supervisor-launch.js';
 import { decodeWaitStatus } from './wait-status.js';
 
@@ -24,7 +27,6 @@ export interface LaunchContext {
   readonly cgroupsPath: string;
   readonly plan: CgroupPlan;
   readonly keep: boolean;
-  readonly pidFile: string;
 }
 
 export interface Launched {
@@ -35,58 +37,70 @@ export interface Launched {
   readonly terminal?: Terminal;
 }
 
+/** ctrkit's files for one run, removed by cleanup(). */
+export interface RunFiles {
+  readonly pidFile: string;
+  /** The private directory holding the pid file (pid-dir.ts), or null when it is in the root. */
+  readonly pidDir: string | null;
+  /** Whether a clean-up plan was recorded (there is nothing to record without cgroup parents or a pid dir). */
+  readonly recorded: boolean;
+}
+
 /**
- * Clears stale per-container files (a leftover pid file or log would be misread), and
- * returns the write of the clean-up plan reconcile() uses after a crash of this process;
- * it runs while the container starts, and is awaited before Container.run resolves.
+ * Places the pid file, clears stale per-container files (a leftover pid file or log would
+ * be misread), and records the clean-up plan reconcile() uses after a crash of this process.
+ * All before the runtime is spawned, so a failure here leaves no container to roll back.
  */
-async function prepare(ctx: LaunchContext): Promise<{ planWritten: Promise<void> }> {
-  const { runtime, id } = ctx;
+function prepare(ctx: LaunchContext): RunFiles {
+  const { runtime, id, plan } = ctx;
   runtime.ensureRoot();
-  // Small unlinks in our own state dir: synchronous, as each thread-pool hop costs more.
-  rmSync(ctx.pidFile, { force: true });
-  rmSync(runtime.logPath(id), { force: true });
-  const planWritten = writeFile(`${runtime.root}/${id}.cgroups.json`, JSON.stringify(ctx.plan));
-  planWritten.catch(() => {}); // observed by the caller
-  return { planWritten };
+  const { path: pidFile, dir: pidDir } = pidFileLocation(runtime.root, id);
+  const recorded = plan.length > 0 || pidDir !== null;
+  try {
+    if (pidDir === null) unlinkQuiet(pidFile);
+    unlinkQuiet(runtime.logPath(id));
+    // Synchronous: one small file in our own state dir, cheaper than its thread-pool hops.
+    if (recorded) writeFileSync(recordedPlanPath(runtime.root, id), encodePlan({ cgroups: plan, pidDir }));
+  } catch (err) {
+    if (pidDir !== null) removePidFile(pidDir, id);
+    throw err;
+  }
+  return { pidFile, pidDir, recorded };
 }
 
 export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inherit' | 'ignore'): Promise<Launched> {
   const { id, runtime, plan, keep, cgroupsPath } = ctx;
-  const { planWritten } = await prepare(ctx);
-  const pidWait = waitForPidFile(ctx.pidFile);
-  const proc = runtime.run(id, { bundle: ctx.bundle.dir, pidFile: ctx.pidFile, keep, stdio: [stdio, stdio, stdio] });
-  const planDone = planWritten.then(
-    () => null,
-    (err: unknown) => err,
-  );
+  const files = prepare(ctx);
+  let pidWait: PidFileWait | undefined;
+  let proc: RuncProcess;
+  try {
+    pidWait = waitForPidFile(files.pidFile);
+    proc = runtime.run(id, { bundle: ctx.bundle.dir, pidFile: files.pidFile, keep, stdio: [stdio, stdio, stdio] });
+  } catch (err) {
+    pidWait?.cancel();
+    await cleanup(runtime, id, plan, false, files);
+    throw err;
+  }
+  const watch = pidWait;
   const exited = proc.exited.then(
     (e) => {
       // runc writes the pid file before it waits, so after its exit a missing file means no start.
-      pidWait.check();
-      pidWait.cancel();
+      watch.check();
+      watch.cancel();
       return e;
     },
     (err: unknown) => {
-      pidWait.cancel();
+      watch.cancel();
       throw err;
     },
   );
-  const pid = await pidWait.pid;
-  const planError = await planDone;
-  if (planError !== null && pid !== null) {
-    // Without its plan a crash would leak cgroup parents: do not hand out the container.
-    await runtime.kill(id, 'SIGKILL').catch(() => {});
-    await exited.catch(() => {});
-    await cleanup(runtime, id, plan, true);
-    throw planError;
-  }
+  const pid = await watch.pid;
   if (pid === null) {
     const failure = await exited.then(
       (e) => runtime.failure('run', id, 0, e.status, ''),
       (err: unknown) => err,
     );
-    await cleanup(runtime, id, plan, true);
+    await cleanup(runtime, id, plan, true, files);
     throw failure;
   }
   const done = exited.then(async (e): Promise<ExitResult> => {
@@ -102,7 +116,7 @@ export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inhe
       const oom = keep ? ((await oomKillCount(cgroupsPath)) ?? 0) > 0 : false;
       return { ...decodeExitStatus(e.status), oomKilled: oom };
     } finally {
-      await cleanup(runtime, id, plan, keep || e.status === null);
+      await cleanup(runtime, id, plan, keep || e.status === null, files);
     }
   });
   return { pid, stdio: { stdin: proc.stdin, stdout: proc.stdout, stderr: proc.stderr }, runtimePid: proc.pid, done };
@@ -118,15 +132,15 @@ export async function launchSupervised(
 ): Promise<Launched> {
   const { id, runtime, plan, cgroupsPath } = ctx;
   const terminalMode = stdio === 'terminal';
-  await (await prepare(ctx)).planWritten;
+  const files = prepare(ctx);
   let started: Awaited<ReturnType<typeof startSupervised>>;
   try {
-    started = await startSupervised(runtime, id, ctx.bundle.dir, ctx.pidFile, {
+    started = await startSupervised(runtime, id, ctx.bundle.dir, files.pidFile, {
       terminal: terminalMode,
       stdio: terminalMode ? 'ignore' : stdio,
     });
   } catch (err) {
-    await cleanup(runtime, id, plan, true);
+    await cleanup(runtime, id, plan, true, files);
     throw err;
   }
   const terminal = started.master !== null ? new Terminal(started.master, started.setWinsize) : undefined;
@@ -139,12 +153,12 @@ export async function launchSupervised(
         const oom = ((await oomKillCount(cgroupsPath)) ?? 0) > 0;
         return { exitCode, signal: signal === null ? null : signalName(signal), oomKilled: oom };
       } finally {
-        await cleanup(runtime, id, plan, true);
+        await cleanup(runtime, id, plan, true, files);
       }
     },
     async (err: unknown) => {
       terminal?.close();
-      await cleanup(runtime, id, plan, true);
+      await cleanup(runtime, id, plan, true, files);
       throw err;
     },
   );
@@ -158,13 +172,22 @@ export async function launchSupervised(
 }
 
 /** Removes everything a container left: runtime state (when kept), cgroup leftovers, our files. */
-export async function cleanup(runtime: Runc, id: string, plan: CgroupPlan, deleteState: boolean): Promise<void> {
+export async function cleanup(
+  runtime: Runc,
+  id: string,
+  plan: CgroupPlan,
+  deleteState: boolean,
+  files: RunFiles,
+): Promise<void> {
   if (deleteState) {
     await runtime.delete(id, { force: true }).catch((err: unknown) => {
       if ((err as RuntimeError).code !== 'ERR_CONTAINER_NOT_FOUND') throw err;
     });
   }
-  await removeCgroupLeftovers(plan);
-  for (const f of [`${id}.pid`, `${id}.log.json`, `${id}.cgroups.json`])
-    rmSync(`${runtime.root}/${f}`, { force: true });
+  removeCgroupLeftovers(plan);
+  if (files.pidDir !== null) removePidFile(files.pidDir, id);
+  else unlinkQuiet(files.pidFile);
+  unlinkQuiet(runtime.logPath(id));
+  // The plan goes last: until everything it names is gone, reconcile() may still need it.
+  if (files.recorded) unlinkQuiet(recordedPlanPath(runtime.root, id));
 }

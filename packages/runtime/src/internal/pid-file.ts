@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 export interface PidFileWait {
   /** Resolves with the pid once the file is there; `null` if cancel() came first. */
   readonly pid: Promise<number | null>;
-  /** Checks the file now (call when runc has exited: a written file is then complete). */
+  /** Checks the file now, unless the pid is already known (call when runc has exited: a written file is then complete). */
   check(): void;
   cancel(): void;
 }
@@ -24,11 +24,13 @@ function readPid(path: string): number | null {
 export function waitForPidFile(path: string): PidFileWait {
   const name = basename(path);
   let watcher: FSWatcher | undefined;
+  let settled = false;
   let settle: (pid: number | null) => void = () => {};
   const pid = new Promise<number | null>((resolve) => {
     settle = (v) => {
       watcher?.close();
       watcher = undefined;
+      settled = true;
       settle = () => {};
       resolve(v);
     };
@@ -46,6 +48,7 @@ export function waitForPidFile(path: string): PidFileWait {
   return {
     pid,
     check: () => {
+      if (settled) return;
       const n = readPid(path);
       if (n !== null) settle(n);
     },

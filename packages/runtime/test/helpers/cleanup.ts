@@ -12,6 +12,11 @@ export function cgroupsLeft(prefix: string): string[] {
   return HIERARCHIES.map((h) => `${h}/${prefix}`).filter((d) => existsSync(d));
 }
 
+/** Private pid-file directories (/dev/shm/ctrkit-pid-<id>-XXXXXX) left for ids starting with `prefix`. */
+export function pidDirsLeft(prefix: string): string[] {
+  return readdirSync('/dev/shm').filter((n) => n.startsWith(`ctrkit-pid-${prefix}`));
+}
+
 /** Open fds of this process (targets), for leak comparison. */
 export function openFds(): string[] {
   const out: string[] = [];

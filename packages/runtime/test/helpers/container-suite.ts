@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Container } from '../../src/index.js';
-import { cgroupsLeft } from './cleanup.js';
+import { cgroupsLeft, pidDirsLeft } from './cleanup.js';
 import { makeEnv, type TestEnv } from './env.js';
 import { BUSYBOX_IMAGE } from './rootfs.js';
 import { collect } from './streams.js';
@@ -20,8 +20,10 @@ export function containerSuite(binary: string, enabled: boolean, supervisor: 'ru
     });
     afterEach(async () => {
       // Even when a test failed half-way, no container may outlive it.
+      const ids = started.map((c) => c.id);
       for (const c of started.splice(0)) await c.delete();
       expect(cgroupsLeft(env.cgroupPrefix)).toEqual([]);
+      expect(ids.flatMap((id) => pidDirsLeft(id))).toEqual([]);
     });
     afterAll(async () => {
       await env?.dispose();
@@ -70,9 +72,10 @@ export function containerSuite(binary: string, enabled: boolean, supervisor: 'ru
       const err = await Container.run({ id, bundle, runtime: env.runc, supervisor }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'ERR_RUNTIME' });
       expect((err as Error).message).toMatch(/nonexistent.*no such file or directory/);
-      // The failed start left no container, no state and no cgroup behind.
+      // The failed start left no container, no state, no pid directory and no cgroup behind.
       expect(await env.runc.list()).toEqual([]);
       expect(await readdir(env.runc.root)).toEqual([]);
+      expect(pidDirsLeft(id)).toEqual([]);
     });
 
     it('SIGTERM is reported as the signal (init outside a private pid namespace)', async () => {
