@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
@@ -33,6 +33,40 @@ async function members(
     });
   }
   return out;
+}
+
+async function bufferOf(r: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of r) parts.push(Buffer.from(c));
+  return Buffer.concat(parts);
+}
+
+/** A GNU 'L' long-name record, then a plain file header with a truncated name, then the data. */
+function gnuLongName(name: string, data: Buffer): Buffer {
+  const header = (n: string, size: number, type: string) => {
+    const h = Buffer.alloc(512);
+    h.write(n.slice(0, 99), 0);
+    h.write('0000644\0', 100);
+    h.write('0000000\0', 108);
+    h.write('0000000\0', 116);
+    h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+    h.write('00000000000\0', 136);
+    h.write(type, 156);
+    h.write('ustar  \0', 257);
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    return h;
+  };
+  const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
+  const nameBytes = Buffer.from(`${name}\0`);
+  return Buffer.concat([
+    header('././@LongLink', nameBytes.length, 'L'),
+    pad(nameBytes),
+    header('truncated', data.length, '0'),
+    pad(data),
+  ]);
 }
 
 async function blobCount(store: ContentStore): Promise<number> {
@@ -151,10 +185,59 @@ describe('docker archives', () => {
       'ERR_INVALID_ARCHIVE',
     ],
     ['not a tar at all', null, 'ERR_INVALID_ARCHIVE'],
-  ])('H8: rejects %s', async (_, entries, code) => {
+  ])('H8: rejects %s (from a stream and from a file)', async (_, entries, code) => {
     const store = await ContentStore.open(join(dir, 'cs'));
-    const input = entries ? await archiveOf(entries) : Readable.from([Buffer.alloc(1024, 7)]);
-    await expect(readDockerArchive(input, { store })).rejects.toMatchObject({ code });
+    const bytes = entries ? await bufferOf(await archiveOf(entries)) : Buffer.alloc(1024, 7);
+    await expect(readDockerArchive(Readable.from([bytes]), { store })).rejects.toMatchObject({ code });
+    const file = join(dir, 'bad.tar');
+    await writeFile(file, bytes);
+    await expect(readDockerArchive(file, { store })).rejects.toMatchObject({ code });
+    expect(await blobCount(store)).toBe(0);
+    expect(await store.listStatuses()).toEqual([]);
+  });
+
+  it('reads from a file what it reads from a stream: gzip members, PAX and GNU long names, no trailing zero blocks', async () => {
+    const { store, image } = await sampleImage(dir);
+    const { pack } = await import('tar-stream');
+    const p = pack();
+    // tar-stream writes PAX headers for names over 100 bytes; a hand-made GNU 'L' record follows below.
+    const long = `${'d'.repeat(120)}/config.json`;
+    p.entry({ name: long }, await store.readBlob(image.configDescriptor));
+    const layers: string[] = [];
+    for (const l of image.manifest.layers) {
+      const name = `blobs/sha256/${l.digest.slice(7)}`;
+      p.entry({ name }, await store.readBlob(l));
+      layers.push(name);
+    }
+    p.finalize();
+    const body = await bufferOf(Readable.from(p));
+    const manifest = Buffer.from(JSON.stringify([{ Config: long, RepoTags: ['x:1'], Layers: layers }]));
+    // Cut the two zero blocks off and append the manifest, named only by a GNU long-name record.
+    const end = body.length - 1024;
+    const bytes = Buffer.concat([body.subarray(0, end), gnuLongName('manifest.json', manifest)]);
+    const file = join(dir, 'mixed.tar');
+    await writeFile(file, bytes);
+    const [fromFile] = await readDockerArchive(file, { store: await ContentStore.open(join(dir, 'f')) });
+    const [fromStream] = await readDockerArchive(Readable.from([bytes]), {
+      store: await ContentStore.open(join(dir, 's')),
+    });
+    expect(fromFile!.diffIds).toEqual(image.config.rootfs.diff_ids);
+    expect(fromFile!.descriptor).toEqual(fromStream!.descriptor);
+  });
+
+  it('a file that ends inside a member fails typed and adds nothing', async () => {
+    const { store, image } = await sampleImage(dir);
+    const file = join(dir, 'img.tar');
+    await writeDockerArchive([{ names: ['x:1'], target: image.descriptor }], file, { store });
+    const whole = await readFile(file);
+    await writeFile(file, whole.subarray(0, 2048 + 100));
+    const other = await ContentStore.open(join(dir, 'o'));
+    await expect(readDockerArchive(file, { store: other })).rejects.toMatchObject({ code: 'ERR_INVALID_ARCHIVE' });
+    expect(await blobCount(other)).toBe(0);
+    expect(await other.listStatuses()).toEqual([]);
+    await expect(readDockerArchive(join(dir, 'missing.tar'), { store: other })).rejects.toMatchObject({
+      code: 'ERR_NOT_FOUND',
+    });
   });
 
   it('H2/H7: a wrong diffID or layer count fails and leaves the store as it was', async () => {

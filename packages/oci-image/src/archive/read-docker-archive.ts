@@ -5,14 +5,14 @@
 // and manifest.json, wherever it sits, ties them together at the end.
 
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { chainIds } from '../chainid.js';
 import type { ContentStore } from '../content/content-store.js';
 import type { ContentWriter } from '../content/types.js';
-import { createDigester, type Digest, digestFromHash, digestOf } from '../digest.js';
+import { createDigester, type Digest, digestFromHash, digestOf, readAll } from '../digest.js';
 import { abortError, OciImageError } from '../errors.js';
 import { checkLayerCount, parseImageConfig } from '../image-config.js';
 import type { ImageStore } from '../image-store.js';
@@ -22,6 +22,7 @@ import { type Compression, detectCompression, MediaTypes } from '../media-types.
 import { parseReference } from '../reference.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../types.js';
 import { confinedName, resolveLink } from './paths.js';
+import { readRange, readRangeReusing, tarFileMembers } from './tar-file.js';
 
 export interface ReadArchiveOptions {
   readonly store: ContentStore;
@@ -57,32 +58,27 @@ export async function readDockerArchive(
 ): Promise<ArchiveImage[]> {
   const { store, signal } = options;
   signal?.throwIfAborted();
-  const source = typeof input === 'string' ? createReadStream(input, { highWaterMark: 1 << 20 }) : input;
   const small = new Map<string, Buffer>();
   const members = new Map<string, Member>();
   const links = new Map<string, string>();
   const added: Digest[] = [];
   const commits: Promise<void>[] = [];
-  const ex = extract();
-  source.on('error', (err: Error) => ex.destroy(err));
-  const onAbort = () => ex.destroy(abortError(signal!));
+  const archive = typeof input === 'string' ? await fileEntries(input) : streamEntries(input);
+  const onAbort = () => archive.cancel(abortError(signal!));
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    source.pipe(ex);
-    for await (const entry of ex) {
-      const h = entry.header;
-      const name = confinedName(h.name);
-      if (h.type === 'symlink' || h.type === 'link') {
-        links.set(name, h.type === 'symlink' ? resolveLink(name, h.linkname ?? '') : confinedName(h.linkname ?? ''));
-        entry.resume();
-      } else if (h.type !== 'file' && h.type !== 'contiguous-file') {
-        entry.resume();
-      } else if (SMALL.test(name) && (h.size ?? 0) <= MAX_DOCUMENT_SIZE) {
-        const parts: Buffer[] = [];
-        for await (const c of entry) parts.push(c as Buffer);
-        small.set(name, Buffer.concat(parts));
+    for await (const entry of archive.entries) {
+      signal?.throwIfAborted();
+      const name = confinedName(entry.name);
+      if (entry.type === 'symlink' || entry.type === 'link') {
+        links.set(name, entry.type === 'symlink' ? resolveLink(name, entry.linkname) : confinedName(entry.linkname));
+        entry.skip();
+      } else if (entry.type !== 'file') {
+        entry.skip();
+      } else if (SMALL.test(name) && entry.size <= MAX_DOCUMENT_SIZE) {
+        small.set(name, await entry.read());
       } else {
-        const { done } = await ingestMember(store, entry as AsyncIterable<Buffer>, name, added);
+        const { done } = await ingestMember(store, entry, name, added);
         const recorded = done.then((m) => void members.set(name, m));
         recorded.catch(() => {}); // awaited by settle(); keeps an early failure from going unhandled
         commits.push(recorded);
@@ -106,18 +102,108 @@ export async function readDockerArchive(
     });
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    source.unpipe(ex);
-    if (typeof input === 'string') source.destroy();
+    await archive.close();
   }
 }
 
-// Members are written in ~1 MiB runs; the commit (fsync + link) runs in the background
+/** One archive member as both readers present it. */
+interface Entry {
+  readonly name: string;
+  readonly linkname: string;
+  readonly type: 'file' | 'link' | 'symlink' | 'other';
+  readonly size: number;
+  /** The data. With `transient`, a chunk is only valid until the next one is requested. */
+  body(): AsyncIterable<Buffer>;
+  readonly transient: boolean;
+  /** All the data in one buffer (small members). */
+  read(): Promise<Buffer>;
+  skip(): void;
+}
+
+interface Entries {
+  readonly entries: AsyncIterable<Entry>;
+  cancel(reason: Error): void;
+  close(): Promise<void>;
+}
+
+/** A path is walked by offset (tar-file.ts): headers where they sit, data by range into one reused buffer. */
+async function fileEntries(path: string): Promise<Entries> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'ERR_NOT_FOUND' : 'ERR_INVALID_ARCHIVE';
+    throw new OciImageError(code, `cannot open the docker archive ${JSON.stringify(path)}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  let cancelled: Error | undefined;
+  async function* walk(): AsyncGenerator<Entry> {
+    for await (const m of tarFileMembers(fh)) {
+      if (cancelled) throw cancelled;
+      yield {
+        name: m.name,
+        linkname: m.linkname,
+        type: m.type === 'file' || m.type === 'link' || m.type === 'symlink' ? m.type : 'other',
+        size: m.size,
+        body: () => readRangeReusing(fh, m.offset, m.size, WRITE_RUN),
+        transient: true,
+        read: () => readRange(fh, m.offset, m.size),
+        skip: () => {},
+      };
+    }
+  }
+  return {
+    entries: walk(),
+    cancel: (reason) => {
+      cancelled = reason;
+    },
+    close: () => fh.close(),
+  };
+}
+
+/** A stream goes through tar-stream's parser. */
+function streamEntries(source: Readable): Entries {
+  const ex = extract();
+  source.on('error', (err: Error) => ex.destroy(err));
+  source.pipe(ex);
+  async function* walk(): AsyncGenerator<Entry> {
+    for await (const e of ex) {
+      const h = e.header;
+      const type =
+        h.type === 'file' || h.type === 'contiguous-file'
+          ? 'file'
+          : h.type === 'link' || h.type === 'symlink'
+            ? h.type
+            : 'other';
+      yield {
+        name: h.name,
+        linkname: h.linkname ?? '',
+        type,
+        size: h.size ?? 0,
+        body: () => e as AsyncIterable<Buffer>,
+        transient: false,
+        read: () => readAll(e as AsyncIterable<Buffer>, MAX_DOCUMENT_SIZE, h.name),
+        skip: () => e.resume(),
+      };
+    }
+  }
+  return {
+    entries: walk(),
+    cancel: (reason) => ex.destroy(reason),
+    close: async () => {
+      source.unpipe(ex);
+    },
+  };
+}
+
+// Members are written in ~1 MiB runs (one writev each); the commit (fsync + link) runs in the background
 // while the next member streams in, so the disk flush overlaps the read.
 const WRITE_RUN = 1 << 20;
 
 async function ingestMember(
   store: ContentStore,
-  entry: AsyncIterable<Buffer>,
+  entry: Entry,
   name: string,
   added: Digest[],
 ): Promise<{ done: Promise<Member> }> {
@@ -136,13 +222,20 @@ async function ingestMember(
     let runLen = 0;
     const flush = async () => {
       if (runLen === 0) return;
-      const buf = run.length === 1 ? run[0]! : Buffer.concat(run, runLen);
+      const chunks = run;
       run = [];
       runLen = 0;
-      if (gunzip && !gunzip.write(buf)) await new Promise((r) => gunzip!.once('drain', r));
-      await w.write(buf);
+      if (gunzip) {
+        let ok = true;
+        for (const c of chunks) ok = gunzip.write(c);
+        if (!ok) await new Promise((r) => gunzip!.once('drain', r));
+      }
+      await w.write(chunks);
     };
-    for await (const c of entry) {
+    for await (const chunk of entry.body()) {
+      // A reused buffer must be copied before zlib holds on to it; the store's write is
+      // awaited before the next chunk is requested, so it may use the buffer directly.
+      const c = entry.transient && gunzip ? Buffer.from(chunk) : chunk;
       if (compression === undefined) {
         compression = detectCompression(c);
         if (compression === 'gzip') {
@@ -155,7 +248,7 @@ async function ingestMember(
       }
       run.push(c);
       runLen += c.length;
-      if (runLen >= WRITE_RUN) await flush();
+      if (runLen >= WRITE_RUN || entry.transient) await flush();
     }
     await flush();
     gunzip?.end();
