@@ -144,12 +144,22 @@ describe('NetlinkConnection', () => {
 
   describe('batch', () => {
     // As the kernel does: every message of the datagram handled in order, each answered alone.
+    // A successful ACK (NLMSG_ERROR with errno 0) only goes out when the request asked for it.
     const perMessage = (answer: (msg: Buffer, i: number) => Buffer) => (datagram: Buffer, kern: FakeKernel) => {
       for (let off = 0, i = 0; off < datagram.length; i++) {
         const len = datagram.readUInt32LE(off);
-        kern.deliver(answer(datagram.subarray(off, off + len), i));
+        const msg = datagram.subarray(off, off + len);
+        const reply = answer(msg, i);
+        const isAck = reply.readUInt16LE(4) === 2 && reply.readInt32LE(16) === 0;
+        if (!isAck || msg.readUInt16LE(6) & NLM_F.ACK) kern.deliver(reply);
         off += (len + 3) & ~3;
       }
+    };
+    const flagsOf = (datagram: Buffer) => {
+      const out: number[] = [];
+      for (let off = 0; off < datagram.length; off += (datagram.readUInt32LE(off) + 3) & ~3)
+        out.push(datagram.readUInt16LE(off + 6));
+      return out;
     };
 
     it('sends the requests started inside it as one datagram, numbered in order', async () => {
@@ -202,6 +212,46 @@ describe('NetlinkConnection', () => {
       await Promise.all(c.batch(() => [c.request(odd), c.request(veth())]));
       expect(k.sent[0]!.length).toBe(20 + veth().length);
       expect(splitMessages(k.sent[0]!).map((m) => m.type)).toEqual([RTM.NEWLINK, RTM.NEWLINK]);
+    });
+
+    it('only the last request asks for an ACK; the earlier ones are done once a later one is answered', async () => {
+      const k = new FakeKernel(perMessage((msg) => errorReply(msg)));
+      const c = new NetlinkConnection(k);
+      const all = c.batch(() => [c.request(veth()), c.request(veth()), c.request(veth())]);
+      await Promise.all(all);
+      expect(flagsOf(k.sent[0]!).map((f) => f & NLM_F.ACK)).toEqual([0, 0, NLM_F.ACK]);
+    });
+
+    it('a request sent without ACK still fails on its own error; the ones before and after succeed', async () => {
+      const k = new FakeKernel(perMessage((msg, i) => errorReply(msg, i === 1 ? 19 : 0)));
+      const c = new NetlinkConnection(k);
+      const results = await Promise.allSettled(
+        c.batch(() => [0, 1, 2, 3].map((i) => c.request(veth(), { operation: `op${i}` }))),
+      );
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ errnoName: 'ENODEV', operation: 'op1' });
+    });
+
+    it('a GET reply in the middle completes the silent requests before it', async () => {
+      const order: string[] = [];
+      let releaseLast!: () => void;
+      const k = new FakeKernel((datagram, kern) => {
+        perMessage((msg, i) => {
+          if (i === 1) return replyMessage(msg, RTM.NEWLINK, 0, Buffer.alloc(16));
+          return errorReply(msg);
+        })(datagram.subarray(0, datagram.length - veth().length), kern);
+        // The last request's ACK comes later.
+        releaseLast = () => kern.deliver(errorReply(datagram.subarray(datagram.length - veth().length)));
+      });
+      const c = new NetlinkConnection(k);
+      const [first, get, last] = c.batch(() => [c.request(veth()), c.request(encodeLinkGet('v0')), c.request(veth())]);
+      first.then(() => order.push('first'));
+      get.then(() => order.push('get'));
+      await get;
+      await first;
+      expect(order).toEqual(['first', 'get']);
+      releaseLast();
+      await last;
     });
 
     it('a nested batch goes out with the outer one', async () => {

@@ -92,44 +92,32 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
     const host = await conns.get(opts.host, opts.hostNs);
     const podNs = await conns.netns(opts.podNs);
     try {
-      await run.step('preflight', async () => {
-        if (opts.skipPreflight) return;
-        const r = await host.routes.get(gateway).catch((err: unknown) => {
-          throw new NetnsError(
-            'ERR_PREFLIGHT',
-            `the host namespace has no route to ${gateway}, so it will not answer the pod's ARP for its gateway (calico#3270); add a default route through the uplink first`,
-            { cause: err },
-          );
-        });
-        if (r.type !== 'unicast') {
-          throw new NetnsError(
-            'ERR_PREFLIGHT',
-            `the host's route to ${gateway} is ${r.type}, not unicast, so proxy ARP will not answer (calico#3270); add a unicast default route through the uplink`,
-          );
-        }
-      });
-      // One datagram: create the pair, then read the host end back (its index, MAC and, as
-      // IFLA_LINK, the pod end's index), so no request after this needs a lookup.
+      // One datagram: the check, the creation, and the read-back of the host end (its index,
+      // MAC and, as IFLA_LINK, the pod end's index), so no request after it needs a lookup.
+      // The kernel answers the check first; when it fails, the rollback removes the veth.
       let readBack: Promise<Link | undefined> = Promise.resolve(undefined);
-      await run.step(
-        'veth',
-        () => {
-          const [created, found] = host.batch(() => [
-            host.links.add({
-              name: hostIfName,
-              kind: 'veth',
-              up: true,
-              mtu: opts.mtu,
-              address: opts.hostMac,
-              peer: { name: podIfName, netns: podNs, mtu: opts.mtu },
-            }),
-            host.links.find(hostIfName),
-          ]);
-          readBack = found;
-          found.catch(() => {}); // awaited below, once the creation is known to have worked
-          return created;
-        },
-        () => host.links.del(hostIfName),
+      await run.pipeline(
+        [
+          { name: 'preflight', fn: () => (opts.skipPreflight ? Promise.resolve() : preflight(host, gateway)) },
+          {
+            name: 'veth',
+            fn: () => {
+              const created = host.links.add({
+                name: hostIfName,
+                kind: 'veth',
+                up: true,
+                mtu: opts.mtu,
+                address: opts.hostMac,
+                peer: { name: podIfName, netns: podNs, mtu: opts.mtu },
+              });
+              readBack = host.links.find(hostIfName);
+              readBack.catch(() => {}); // awaited below, once the creation is known to have worked
+              return created;
+            },
+            undo: () => host.links.del(hostIfName),
+          },
+        ],
+        host.batch.bind(host),
       );
       const h = await readBack;
       if (h?.link === undefined) {
@@ -240,6 +228,23 @@ export async function unwireRoutedPod(opts: UnwireRoutedPodOptions): Promise<boo
     }
   } finally {
     conns.close();
+  }
+}
+
+/** The host must route 169.254.1.1 as unicast out of another device, or proxy ARP stays silent. */
+async function preflight(host: Rtnetlink, gateway: string): Promise<void> {
+  const r = await host.routes.get(gateway).catch((err: unknown) => {
+    throw new NetnsError(
+      'ERR_PREFLIGHT',
+      `the host namespace has no route to ${gateway}, so it will not answer the pod's ARP for its gateway (calico#3270); add a default route through the uplink first`,
+      { cause: err },
+    );
+  });
+  if (r.type !== 'unicast') {
+    throw new NetnsError(
+      'ERR_PREFLIGHT',
+      `the host's route to ${gateway} is ${r.type}, not unicast, so proxy ARP will not answer (calico#3270); add a unicast default route through the uplink`,
+    );
   }
 }
 
