@@ -271,8 +271,11 @@ export class NetlinkConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const e = new NetnsError('ERR_NETLINK_CLOSED', 'the rtnetlink connection was closed with requests in flight');
-    for (const p of [...this.pending.values()]) p.reject(e);
+    if (this.pending.size > 0) {
+      // Built only when needed: an error's stack capture costs more than the rest of close().
+      const e = new NetnsError('ERR_NETLINK_CLOSED', 'the rtnetlink connection was closed with requests in flight');
+      for (const p of [...this.pending.values()]) p.reject(e);
+    }
     this.transport.close();
   }
 }

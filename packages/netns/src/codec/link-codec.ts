@@ -301,14 +301,16 @@ export interface LinkInfo {
   readonly ipip?: { local: string; remote: string; ttl: number; pmtudisc: boolean; link: number };
 }
 
+const DEVCONF_ENTRIES = Object.entries(IPV4_DEVCONF) as [InetConfName, number][];
+
 function decodeInetConf(afSpec: Buffer | undefined): Partial<Record<InetConfName, number>> {
   const out: Partial<Record<InetConfName, number>> = {};
   if (!afSpec) return out;
   const inet = attributeMap(parseAttributes(afSpec)).get(AF.INET);
   const conf = inet && attributeMap(parseAttributes(inet)).get(IFLA_INET_CONF);
   if (!conf) return out;
-  for (const [name, id] of Object.entries(IPV4_DEVCONF)) {
-    if (id * 4 <= conf.length) out[name as InetConfName] = conf.readUInt32LE((id - 1) * 4);
+  for (const [name, id] of DEVCONF_ENTRIES) {
+    if (id * 4 <= conf.length) out[name] = conf.readUInt32LE((id - 1) * 4);
   }
   return out;
 }
