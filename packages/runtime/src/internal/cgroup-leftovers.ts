@@ -30,27 +30,46 @@ export function planCgroupCleanup(cgroupsPath: string): CgroupPlan {
 /**
  * Removes the planned directories that are now empty of processes and children. EBUSY
  * and ENOTEMPTY mean someone else lives there now: left alone. Returns what remains.
- * Deepest first across hierarchies. Synchronous: an uncontended cgroupfs rmdir takes
- * ~20 µs and touches no disk, while a thread-pool round trip per directory costs more
- * than the rmdir itself; under contention (the kernel's cgroup_mutex, taken by every
- * runc starting or ending) both wait alike.
+ * Deepest first across hierarchies. A leaf whose parent is planned too is not looked at
+ * first: runc removes the leaves itself, and the parent's rmdir succeeding proves the leaf
+ * gone; only when the parent is busy is the leaf removed and the parent tried again.
+ * Synchronous: an uncontended cgroupfs rmdir takes ~20 µs and touches no disk, less than
+ * a thread-pool round trip per directory; under contention (the kernel's cgroup_mutex,
+ * taken by every runc starting or ending) both wait alike.
  */
 export function removeCgroupLeftovers(plan: CgroupPlan): string[] {
-  const dirs = [...plan].sort((a, b) => depth(b) - depth(a));
+  const planned = new Set(plan);
+  const parents = new Set(plan.map(parentOf));
+  const viaParent = (dir: string) => !parents.has(dir) && planned.has(parentOf(dir));
   const kept: string[] = [];
-  for (const dir of dirs) {
-    // runc removes the leaves itself; a stat is cheaper than an rmdir that throws ENOENT.
-    if (!existsSync(dir)) continue;
-    try {
-      rmdirSync(dir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') continue;
-      if (code === 'EBUSY' || code === 'ENOTEMPTY') kept.push(dir);
-      else throw err;
+  for (const dir of [...plan].sort((a, b) => depth(b) - depth(a))) {
+    if (viaParent(dir)) continue;
+    // A lone leaf (its parent existed before): a stat is cheaper than an rmdir that throws ENOENT.
+    if (!parents.has(dir) && !existsSync(dir)) continue;
+    if (tryRmdir(dir) !== 'busy') continue;
+    const leaves = plan.filter((c) => parentOf(c) === dir && viaParent(c));
+    const leavesGone = leaves.map(tryRmdir).every((r) => r !== 'busy');
+    if (leaves.length === 0 || !leavesGone || tryRmdir(dir) === 'busy') {
+      kept.push(...leaves.filter((c) => existsSync(c)), dir);
     }
   }
   return kept;
+}
+
+function tryRmdir(dir: string): 'removed' | 'absent' | 'busy' {
+  try {
+    rmdirSync(dir);
+    return 'removed';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'absent';
+    if (code === 'EBUSY' || code === 'ENOTEMPTY') return 'busy';
+    throw err;
+  }
+}
+
+function parentOf(dir: string): string {
+  return dir.slice(0, dir.lastIndexOf('/'));
 }
 
 function depth(dir: string): number {
