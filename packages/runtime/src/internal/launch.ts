@@ -2,7 +2,7 @@
 // - foreground: `runc run [--keep]` is the supervisor; its exit status is the container's.
 // - terminal: `runc run --detach --console-socket` under the subreaper supervisor.
 // Either way the exit result comes after the runtime state, cgroups and files are gone.
-import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Bundle } from '../bundle.js';
 import type { ExitResult } from '../container.js';
@@ -48,10 +48,11 @@ export interface RunFiles {
 
 /**
  * Places the pid file, clears stale per-container files (a leftover pid file or log would
- * be misread), and records the clean-up plan reconcile() uses after a crash of this process.
- * All before the runtime is spawned, so a failure here leaves no container to roll back.
+ * be misread), and starts writing the clean-up plan reconcile() uses after a crash of this
+ * process: it is written while the container starts (a file create on a disk filesystem
+ * costs up to a fraction of a millisecond) and awaited before Container.run resolves.
  */
-function prepare(ctx: LaunchContext): RunFiles {
+function prepare(ctx: LaunchContext): { files: RunFiles; planWritten: Promise<void> } {
   const { runtime, id, plan } = ctx;
   runtime.ensureRoot();
   const { path: pidFile, dir: pidDir } = pidFileLocation(runtime.root, id);
@@ -59,18 +60,20 @@ function prepare(ctx: LaunchContext): RunFiles {
   try {
     if (pidDir === null) unlinkQuiet(pidFile);
     unlinkQuiet(runtime.logPath(id));
-    // Synchronous: one small file in our own state dir, cheaper than its thread-pool hops.
-    if (recorded) writeFileSync(recordedPlanPath(runtime.root, id), encodePlan({ cgroups: plan, pidDir }));
   } catch (err) {
     if (pidDir !== null) removePidFile(pidDir, id);
     throw err;
   }
-  return { pidFile, pidDir, recorded };
+  const planWritten = recorded
+    ? writeFile(recordedPlanPath(runtime.root, id), encodePlan({ cgroups: plan, pidDir }))
+    : Promise.resolve();
+  planWritten.catch(() => {}); // observed by the caller
+  return { files: { pidFile, pidDir, recorded }, planWritten };
 }
 
 export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inherit' | 'ignore'): Promise<Launched> {
   const { id, runtime, plan, keep, cgroupsPath } = ctx;
-  const files = prepare(ctx);
+  const { files, planWritten } = prepare(ctx);
   let pidWait: PidFileWait | undefined;
   let proc: RuncProcess;
   try {
@@ -78,9 +81,14 @@ export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inhe
     proc = runtime.run(id, { bundle: ctx.bundle.dir, pidFile: files.pidFile, keep, stdio: [stdio, stdio, stdio] });
   } catch (err) {
     pidWait?.cancel();
+    await planWritten.catch(() => {});
     await cleanup(runtime, id, plan, false, files);
     throw err;
   }
+  const planDone = planWritten.then(
+    () => null,
+    (err: unknown) => err,
+  );
   const watch = pidWait;
   const exited = proc.exited.then(
     (e) => {
@@ -95,6 +103,14 @@ export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inhe
     },
   );
   const pid = await watch.pid;
+  const planError = await planDone;
+  if (planError !== null && pid !== null) {
+    // Without its plan a crash would leak cgroup parents: do not hand out the container.
+    await runtime.kill(id, 'SIGKILL').catch(() => {});
+    await exited.catch(() => {});
+    await cleanup(runtime, id, plan, true, files);
+    throw planError;
+  }
   if (pid === null) {
     const failure = await exited.then(
       (e) => runtime.failure('run', id, 0, e.status, ''),
@@ -132,9 +148,10 @@ export async function launchSupervised(
 ): Promise<Launched> {
   const { id, runtime, plan, cgroupsPath } = ctx;
   const terminalMode = stdio === 'terminal';
-  const files = prepare(ctx);
+  const { files, planWritten } = prepare(ctx);
   let started: Awaited<ReturnType<typeof startSupervised>>;
   try {
+    await planWritten;
     started = await startSupervised(runtime, id, ctx.bundle.dir, files.pidFile, {
       terminal: terminalMode,
       stdio: terminalMode ? 'ignore' : stdio,
@@ -154,6 +171,7 @@ export async function launchSupervised(
         return { exitCode, signal: signal === null ? null : signalName(signal), oomKilled: oom };
       } finally {
         await cleanup(runtime, id, plan, true, files);
+        await started.supervisorGone;
       }
     },
     async (err: unknown) => {

@@ -26,6 +26,8 @@ export interface SupervisedStart {
   readonly stdio: { stdin: Writable | null; stdout: Readable | null; stderr: Readable | null };
   /** The init's raw wait(2) status once it exits. */
   readonly exited: Promise<number>;
+  /** The supervisor process has exited and been reaped (it reports the init's exit just before). */
+  readonly supervisorGone: Promise<void>;
 }
 
 export interface SuperviseOptions {
@@ -122,6 +124,11 @@ export async function startSupervised(
     const io = opts.terminal ? 'ignore' : opts.stdio;
     const stdio: StdioOptions = [io, io, opts.terminal ? 'inherit' : io, 'pipe'];
     const child = spawn(process.execPath, [...args, '--ctrkit-supervise', config], { stdio, cwd });
+    // Node reaps a child before it emits 'exit': after this, no zombie of it remains.
+    const supervisorGone = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
     // Consumed from the spawn on, as RuncProcess does: when a child exits, Node drains and
     // discards its pipes nobody reads yet, and a short container may exit before we return.
     const containerStdio = {
@@ -161,6 +168,7 @@ export async function startSupervised(
       setWinsize: sys.setWinsize,
       stdio: containerStdio,
       exited,
+      supervisorGone,
     };
   } finally {
     await cs?.close();
