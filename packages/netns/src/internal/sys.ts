@@ -14,14 +14,15 @@ export interface SysNetlinkSocket extends NetlinkTransport {
 export interface SysBindings {
   readonly NETLINK: { readonly ROUTE: number };
   readonly O: { readonly RDONLY: number; readonly WRONLY: number };
+  readonly MS: { readonly BIND: number; readonly REC: number; readonly SHARED: number };
   openNetlinkSocket(
     protocol: number,
     opts?: { netns?: NsRef; groups?: number; rcvbuf?: number },
   ): Promise<SysNetlinkSocket>;
   openInNamespace(nsPath: NsRef, path: string, flags: number, mode?: number): Promise<number>;
-  createNetns(name: string): Promise<string>;
   deleteNetns(name: string): Promise<void>;
   createNamespaceFd(kind: 'net'): Promise<number>;
+  mountSync(source: string | null, target: string, fstype: string | null, flags: number): void;
 }
 
 let loaded: Promise<SysBindings> | undefined;

@@ -1,0 +1,29 @@
+// What `ip netns add NAME` does around the namespace itself: /run/netns made a shared mount
+// (bind-mounted on itself first if it is not a mount point yet), so that the namespace
+// mounts propagate to other mount namespaces, and an empty file as the mount point.
+import { closeSync, constants, mkdirSync, open } from 'node:fs';
+import type { SysBindings } from './sys.js';
+
+/** mkdir -p /run/netns and make it a shared mount, as iproute2 does before every add. */
+export function prepareNetnsDir(sys: SysBindings, dir: string): void {
+  mkdirSync(dir, { mode: 0o755, recursive: true });
+  try {
+    sys.mountSync('', dir, 'none', sys.MS.SHARED | sys.MS.REC);
+  } catch (err) {
+    // EINVAL: not a mount point yet. Bind it on itself, then retry once.
+    if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+    sys.mountSync(dir, dir, 'none', sys.MS.BIND | sys.MS.REC);
+    sys.mountSync('', dir, 'none', sys.MS.SHARED | sys.MS.REC);
+  }
+}
+
+/** The empty file a namespace is bind-mounted on (off the event loop); EEXIST when the name is taken. */
+export function createMountPoint(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    open(path, constants.O_RDONLY | constants.O_CREAT | constants.O_EXCL, 0, (err, fd) => {
+      if (err) return reject(err);
+      closeSync(fd);
+      resolve();
+    });
+  });
+}
