@@ -14,6 +14,7 @@ import { report, type Sample } from './harness.js';
 const run = promisify(execFile);
 const PODS = Number(process.env.NETNS_BENCH_PODS ?? 100);
 const REPS = Number(process.env.NETNS_BENCH_REPS ?? 3);
+const PAUSE_MS = 500;
 const PTP = '/usr/lib/cni/ptp';
 const tag = (process.pid % 46656).toString(36);
 const net = `10.${100 + (process.pid % 150)}.${(process.pid >> 3) % 250}`;
@@ -177,41 +178,51 @@ const ptp: Approach = {
   },
 };
 
-async function measureApproach(a: Approach): Promise<{ wire: Sample; teardown: Sample }> {
-  const wire: number[] = [];
-  const teardown: number[] = [];
-  for (let rep = 0; rep < REPS; rep++) {
-    const h = await makeHost();
-    ptpDataDir = mkdtempSync(join(tmpdir(), 'ctrkit-netns-bench-'));
-    try {
-      let t0 = performance.now();
-      for (let i = 0; i < PODS; i++) await a.wire(h.name, h.rt, i);
-      wire.push(performance.now() - t0);
-      t0 = performance.now();
-      for (let i = 0; i < PODS; i++) await a.teardown(h.name, h.rt, i);
-      await settled(h.rt);
-      teardown.push(performance.now() - t0);
-    } finally {
-      for (const ns of pods.values()) await ns.delete();
-      pods.clear();
-      for (let i = 0; i < PODS; i++) await run('ip', ['netns', 'del', podName(h.name, i)]).catch(() => {});
-      h.rt.close();
-      await h.ns.delete();
-      rmSync(ptpDataDir, { recursive: true, force: true });
-    }
+/** One run of an approach: a fresh host namespace, PODS pods wired, then torn down. */
+async function measureOnce(a: Approach): Promise<{ wire: number; teardown: number }> {
+  const h = await makeHost();
+  ptpDataDir = mkdtempSync(join(tmpdir(), 'ctrkit-netns-bench-'));
+  try {
+    let t0 = performance.now();
+    for (let i = 0; i < PODS; i++) await a.wire(h.name, h.rt, i);
+    const wire = performance.now() - t0;
+    t0 = performance.now();
+    for (let i = 0; i < PODS; i++) await a.teardown(h.name, h.rt, i);
+    await settled(h.rt);
+    return { wire, teardown: performance.now() - t0 };
+  } finally {
+    for (const ns of pods.values()) await ns.delete();
+    pods.clear();
+    for (let i = 0; i < PODS; i++) await run('ip', ['netns', 'del', podName(h.name, i)]).catch(() => {});
+    h.rt.close();
+    await h.ns.delete();
+    rmSync(ptpDataDir, { recursive: true, force: true });
   }
-  return { wire: sample(wire), teardown: sample(teardown) };
 }
 
 const perPod = (s: Sample) => Number((s.median / PODS).toFixed(3));
 
-const results = {
-  ours: await measureApproach(ours),
-  oursExplicitDel: await measureApproach(ourExplicit),
-  ip: await measureApproach(ipScript),
-  ipBatch: await measureApproach(ipBatch),
-  ptp: await measureApproach(ptp),
-};
+// The runs are interleaved (every approach once, then again, REPS times) so that a change
+// of load on the shared machine touches all of them alike, and each starts after a pause:
+// the kernel destroys the previous run's namespaces asynchronously, holding the RTNL.
+const approaches = { ours, oursExplicitDel: ourExplicit, ip: ipScript, ipBatch, ptp };
+type Name = keyof typeof approaches;
+const names = Object.keys(approaches) as Name[];
+const runs = Object.fromEntries(names.map((n) => [n, { wire: [] as number[], teardown: [] as number[] }])) as Record<
+  Name,
+  { wire: number[]; teardown: number[] }
+>;
+for (let rep = 0; rep < REPS; rep++) {
+  for (const n of names) {
+    await new Promise((r) => setTimeout(r, PAUSE_MS));
+    const r = await measureOnce(approaches[n]);
+    runs[n].wire.push(r.wire);
+    runs[n].teardown.push(r.teardown);
+  }
+}
+const results = Object.fromEntries(
+  names.map((n) => [n, { wire: sample(runs[n].wire), teardown: sample(runs[n].teardown) }]),
+) as Record<Name, { wire: Sample; teardown: Sample }>;
 
 const inputs = {
   pods: PODS,
@@ -222,7 +233,7 @@ const inputs = {
 
 report({
   name: 'netns-wire',
-  description: `wire ${PODS} Calico-style routed pods (median of ${REPS} runs, whole batch)`,
+  description: `wire ${PODS} Calico-style routed pods (median of ${REPS} interleaved runs, whole batch)`,
   inputs,
   ours: results.ours.wire,
   peers: { 'ip-script': results.ip.wire, 'ip-batch': results.ipBatch.wire, 'cni-ptp': results.ptp.wire },
