@@ -1,8 +1,7 @@
 // Network namespaces: named ones under /run/netns (iproute2-compatible: `ip netns list`
 // sees them) and anonymous ones held only by an fd. The unshare happens on a dedicated
 // native thread inside @ctrkit/sys; no JS or libuv thread ever changes namespace.
-import { closeSync, openSync, readdirSync, statfsSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, statfsSync, unlinkSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { invalid, NetnsError } from './errors.js';
 import { createMountPoint, prepareNetnsDir } from './internal/netns-dir.js';
@@ -90,23 +89,25 @@ export class Netns {
     // The namespace (unshare on a native thread, ~0.5 ms) and its mount point (a new file,
     // which on an ext4 /run with many recent deletions takes as long again) do not depend
     // on each other: both are made at once, then the bind mount joins them.
-    const [made, placed] = await Promise.allSettled([sys.createNamespaceFd('net'), createMountPoint(path)]);
-    const fd = made.status === 'fulfilled' ? made.value : undefined;
+    const unshared = sys.createNamespaceFd('net');
     try {
-      if (made.status === 'rejected') throw made.reason;
-      if (placed.status === 'rejected') throw placed.reason;
+      createMountPoint(path);
+    } catch (err) {
+      // The name is taken (EEXIST) or /run/netns refuses: report that, and drop the new
+      // namespace once it exists (should the unshare fail too, the first error stands).
+      await unshared.then(closeSync, () => {});
+      throw err;
+    }
+    let fd: number | undefined;
+    try {
+      fd = await unshared;
       sys.mountSync(`/proc/self/fd/${fd}`, path, 'none', sys.MS.BIND);
     } catch (err) {
       if (fd !== undefined) closeSync(fd);
-      // Only a file this call created is removed (EEXIST means someone else's).
-      if (placed.status === 'fulfilled') {
-        await unlink(path).catch((cleanup: unknown) => {
-          throw new AggregateError([err, cleanup], `creating ${path} failed and so did removing its mount point`);
-        });
-      }
+      unlinkSync(path); // the mount point this call created
       throw err;
     }
-    return new Netns(name, path, fd as number);
+    return new Netns(name, path, fd);
   }
 
   /** Opens `NAME` (under /run/netns) or a path (/proc/PID/ns/net, a bind mount elsewhere). */

@@ -1,7 +1,7 @@
 // What `ip netns add NAME` does around the namespace itself: /run/netns made a shared mount
 // (bind-mounted on itself first if it is not a mount point yet), so that the namespace
 // mounts propagate to other mount namespaces, and an empty file as the mount point.
-import { closeSync, constants, mkdirSync, open } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import type { SysBindings } from './sys.js';
 
 /** mkdir -p /run/netns and make it a shared mount, as iproute2 does before every add. */
@@ -17,13 +17,11 @@ export function prepareNetnsDir(sys: SysBindings, dir: string): void {
   }
 }
 
-/** The empty file a namespace is bind-mounted on (off the event loop); EEXIST when the name is taken. */
-export function createMountPoint(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    open(path, constants.O_RDONLY | constants.O_CREAT | constants.O_EXCL, 0, (err, fd) => {
-      if (err) return reject(err);
-      closeSync(fd);
-      resolve();
-    });
-  });
+/**
+ * The empty file a namespace is bind-mounted on; EEXIST when the name is taken. Synchronous
+ * on purpose: it runs while a native thread unshares the namespace, when the event loop has
+ * nothing else of this call to do, and it saves a trip through the libuv pool.
+ */
+export function createMountPoint(path: string): void {
+  closeSync(openSync(path, constants.O_RDONLY | constants.O_CREAT | constants.O_EXCL, 0));
 }
