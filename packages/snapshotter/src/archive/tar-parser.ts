@@ -213,6 +213,9 @@ export class TarParser {
       }
     }
     if (!Number.isSafeInteger(h.mtime.sec)) throw new InvalidLayerError(`mtime ${h.mtime.sec} is out of range`, h.name);
+    // Only a PAX record can carry a NUL (header fields end at one); no path may hold it.
+    if (h.name.includes('\0') || h.linkname.includes('\0'))
+      throw new InvalidLayerError('the name or link name contains a NUL byte', h.name.replaceAll('\0', '\\0'));
     return h;
   }
 }

@@ -90,6 +90,16 @@ describe('TarParser', () => {
     expect(() => parseAll(tar)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_LAYER' }));
   });
 
+  it('fails on a NUL inside a PAX path or link name (found by the fuzz test)', () => {
+    const long = `${'d/'.repeat(60)}f`;
+    expect(() => parseAll(buildTar([F(`a\0${long}`, 'x')]))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_LAYER', message: expect.stringMatching(/NUL byte/) }),
+    );
+    expect(() => parseAll(buildTar([S('l', `t\0${long}`)]))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_LAYER' }),
+    );
+  });
+
   it('fails on truncation inside an entry, naming it', () => {
     const tar = buildTar([F('victim-entry', 'x'.repeat(1000))]).subarray(0, 700);
     expect(() => parseAll(tar)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_LAYER', entry: 'victim-entry' }));
