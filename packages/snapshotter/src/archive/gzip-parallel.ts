@@ -70,8 +70,7 @@ class DeflatePool {
     const p = new Promise<Buffer>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
     p.catch(() => {}); // awaited in order by the caller; this only keeps an abandoned one from being "unhandled"
     // The block is handed over, not copied: the caller never touches it again.
-    const owned = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
-    const msg = { id, buf: owned ? buf : new Uint8Array(buf), level, final };
+    const msg = { id, buf: owns(buf) ? buf : new Uint8Array(buf), level, final };
     w.postMessage(msg, [msg.buf.buffer as ArrayBuffer]);
     return p;
   }
@@ -82,6 +81,16 @@ class DeflatePool {
   }
 }
 
+/** True when `b` spans its whole ArrayBuffer, so transferring it moves nothing else. */
+function owns(b: Uint8Array): boolean {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+}
+
+/**
+ * gzip of `src`. Takes ownership of chunks that are exactly one block and span their
+ * whole ArrayBuffer: they are transferred to a worker, so the caller must not touch
+ * them after yielding them.
+ */
 export async function* gzipParallel(src: AsyncIterable<Uint8Array>, opts: GzipOptions = {}): AsyncGenerator<Buffer> {
   const level = opts.level ?? 6;
   const blockSize = opts.blockSize ?? 1 << 20;
@@ -90,10 +99,10 @@ export async function* gzipParallel(src: AsyncIterable<Uint8Array>, opts: GzipOp
   let pool: DeflatePool | undefined;
   let crc = 0;
   let total = 0;
-  let block = Buffer.allocUnsafeSlow(blockSize);
+  let block: Buffer | undefined;
   let fill = 0;
   const submit = (final: boolean) => {
-    const data = block.subarray(0, fill);
+    const data = block ? block.subarray(0, fill) : Buffer.alloc(0);
     crc = crc32(data, crc);
     total += fill;
     if (final && !pool) {
@@ -103,15 +112,25 @@ export async function* gzipParallel(src: AsyncIterable<Uint8Array>, opts: GzipOp
       pool ??= new DeflatePool(workers);
       inflight.push(pool.deflate(data, level, final));
     }
-    block = Buffer.allocUnsafeSlow(blockSize);
+    block = undefined;
     fill = 0;
   };
   try {
     yield HEADER;
     for await (const chunk of src) {
+      // A whole block that owns its memory (the layer writer's 1 MiB batches) is handed
+      // to a worker as it is: no copy into a block of our own.
+      if (fill === 0 && chunk.length === blockSize && owns(chunk)) {
+        block = chunk as Buffer;
+        fill = blockSize;
+        submit(false);
+        if (inflight.length >= 2 * workers) yield await inflight.shift()!;
+        continue;
+      }
       let off = 0;
       while (off < chunk.length) {
         const take = Math.min(blockSize - fill, chunk.length - off);
+        block ??= Buffer.allocUnsafeSlow(blockSize);
         block.set(chunk.subarray(off, off + take), fill);
         fill += take;
         off += take;

@@ -73,6 +73,10 @@ export function encodeHeader(h: WriteHeader): Buffer {
   return Buffer.concat([ph, body, padding(body.length), main]);
 }
 
+const MAGIC = Buffer.from('ustar\x0000', 'latin1');
+
+// Fields are written byte by byte: no octal strings, no native write per field. On the
+// 20,000-entry diff benchmark the string version cost ~20 us per header.
 function block(h: WriteHeader, name: Uint8Array, link: Uint8Array, flag = FLAG[h.type]): Buffer {
   const b = Buffer.alloc(BLOCK);
   b.set(name, 0);
@@ -81,15 +85,22 @@ function block(h: WriteHeader, name: Uint8Array, link: Uint8Array, flag = FLAG[h
   octal(b, 116, 8, h.gid);
   octal(b, 124, 12, h.type === 'file' || flag === 'x' ? h.size : 0);
   octal(b, 136, 12, h.mtime.sec);
-  b.write(flag, 156, 'latin1');
+  b[156] = flag.charCodeAt(0);
   b.set(link, 157);
-  b.write('ustar\x0000', 257, 'latin1');
+  b.set(MAGIC, 257);
   octal(b, 329, 8, h.devmajor ?? 0);
   octal(b, 337, 8, h.devminor ?? 0);
-  b.fill(0x20, 148, 156);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += b[i]!;
-  b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  // The checksum is summed with its own field as eight spaces, then stored as six
+  // octal digits, NUL, space.
+  let sum = 8 * 0x20;
+  for (let i = 0; i < 148; i++) sum += b[i]!;
+  for (let i = 156; i < BLOCK; i++) sum += b[i]!;
+  for (let i = 153; i >= 148; i--) {
+    b[i] = 0x30 + (sum & 7);
+    sum >>= 3;
+  }
+  b[154] = 0;
+  b[155] = 0x20;
   return b;
 }
 
@@ -100,7 +111,11 @@ function block(h: WriteHeader, name: Uint8Array, link: Uint8Array, flag = FLAG[h
 function octal(b: Buffer, off: number, len: number, v: number): void {
   const digits = len - 1;
   if (v >= 0 && v < 8 ** digits) {
-    b.write(Math.floor(v).toString(8).padStart(digits, '0'), off, 'latin1');
+    let x = Math.floor(v);
+    for (let i = off + digits - 1; i >= off; i--) {
+      b[i] = 0x30 + (x % 8);
+      x = Math.floor(x / 8);
+    }
     return;
   }
   let x = BigInt.asUintN(len * 8, BigInt(Math.trunc(v)));

@@ -144,6 +144,26 @@ describe('gzipParallel', () => {
     for await (const c of gzipParallel((async function* () {})())) empty.push(c);
     expect(gunzipSync(Buffer.concat(empty)).length).toBe(0);
   });
+
+  it('takes whole owned blocks without copying and still copies everything else', async () => {
+    const blockSize = 1 << 16;
+    const owned = [0, 1, 2].map((i) => Buffer.from(Buffer.alloc(blockSize, 97 + i)));
+    const slice = Buffer.alloc(3 * blockSize, 120).subarray(5, 5 + blockSize); // a view: copied
+    const chunks = [owned[0]!, owned[1]!, Buffer.from('tail'), slice, owned[2]!];
+    const expected = Buffer.concat(chunks.map((c) => Buffer.from(c))); // before any transfer
+    async function* src() {
+      yield* chunks;
+    }
+    const parts: Buffer[] = [];
+    for await (const c of gzipParallel(src(), { blockSize })) parts.push(c);
+    expect(gunzipSync(Buffer.concat(parts)).equals(expected)).toBe(true);
+    // The first two were whole blocks at a block boundary: transferred. owned[2] came
+    // while a partial block was pending, so it was copied and is still intact.
+    expect(owned[0]!.buffer.byteLength).toBe(0);
+    expect(owned[1]!.buffer.byteLength).toBe(0);
+    expect(owned[2]!.length).toBe(blockSize);
+    expect(slice[0]).toBe(120);
+  });
 });
 
 describe('capability xattrs in diffs (G6)', async () => {
