@@ -1,11 +1,15 @@
 // The runc driver against the real runc: create/start/state, exec, pause/resume, ps,
 // update, events/stats, a @ctrkit/netns namespace, and reconcile after a crash.
-import { readFile, rmdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { statfsSync } from 'node:fs';
+import { readdir, readFile, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Netns, Rtnetlink } from '@ctrkit/netns';
 import { requires, uniqueName } from '@ctrkit/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Container, reconcile } from '../src/index.js';
-import { cgroupsLeft } from './helpers/cleanup.js';
+import { cgroupsLeft, pidDirsLeft } from './helpers/cleanup.js';
 import { makeEnv, type TestEnv } from './helpers/env.js';
 import { collect } from './helpers/streams.js';
 
@@ -255,6 +259,45 @@ describe.runIf(gate.ok)('runc lifecycle', () => {
     // The supervising runc saw its container die of SIGKILL.
     expect((await d.wait()).signal).toBe('SIGKILL');
     expect(await env.runc.list()).toEqual([]);
+  });
+
+  it('after a crash of the process that ran it, reconcile() removes the container, its cgroup parents and pid directory', async () => {
+    // Its own cgroup parent, which runc creates and only the recorded plan says to remove.
+    const parent = `${env.cgroupPrefix}crash`;
+    const { id, bundle } = await env.bundle({ args: ['sleep', '60'], cgroupsPath: `/${parent}/x` });
+    const index = pathToFileURL(join(import.meta.dirname, '../src/index.ts')).href;
+    const script = [
+      `import { Container, Runc } from ${JSON.stringify(index)};`,
+      `await Container.run({ id: ${JSON.stringify(id)}, bundle: ${JSON.stringify(bundle.dir)},`,
+      `  runtime: new Runc({ root: ${JSON.stringify(env.runc.root)} }), stdio: 'ignore' });`,
+      `process.stdout.write('started\\n');`,
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@ctrkit/source', '--import', 'tsx', '--input-type=module', '-e', script],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (b: Buffer) => b.toString().includes('started') && resolve());
+        child.once('exit', (code) => reject(new Error(`the child exited ${code} before the start`)));
+      });
+      expect(cgroupsLeft(parent).length).toBeGreaterThan(0);
+      // A root on a disk filesystem gets its pid file in /dev/shm (a tmpfs root keeps it).
+      const tmpfsRoot = statfsSync(env.runc.root).type === 0x01021994;
+      expect(pidDirsLeft(id)).toHaveLength(tmpfsRoot ? 0 : 1);
+    } finally {
+      // The crash: its foreground runc and the container live on, orphaned.
+      child.kill('SIGKILL');
+      await gone;
+    }
+    const removed = await reconcile(env.runc);
+    expect(removed.map((x) => [x.id, x.deleted])).toEqual([[id, true]]);
+    expect(cgroupsLeft(parent)).toEqual([]);
+    expect(pidDirsLeft(id)).toEqual([]);
+    expect(await readdir(env.runc.root)).toEqual([]);
   });
 
   it("reconcile({ action: 'attach' }) hands back live containers nobody supervises", async () => {
