@@ -33,17 +33,58 @@ export interface ConnectionOptions {
   readonly dumpRetries?: number;
 }
 
-interface Pending {
-  readonly operation: string;
-  readonly expectsAck: boolean;
-  readonly messages: Message[];
-  interrupted: boolean;
+type Outcome = { messages: Message[]; interrupted: boolean };
+
+/** One request in flight: what its answers collect into, and how it settles (exactly once). */
+class Pending {
+  readonly messages: Message[] = [];
+  interrupted = false;
   /** In a batch: the sequence numbers of its datagram, in order, and this request's place. */
   batch?: { readonly seqs: readonly number[]; readonly index: number };
   /** Sent without NLM_F_ACK (batched, not last): done once a later request is answered. */
   silent?: boolean;
-  resolve(r: { messages: Message[]; interrupted: boolean }): void;
-  reject(e: unknown): void;
+  timer?: NodeJS.Timeout;
+  private readonly onAbort?: () => void;
+
+  constructor(
+    private readonly owner: Map<number, Pending>,
+    readonly seq: number,
+    readonly operation: string,
+    readonly expectsAck: boolean,
+    private readonly signal: AbortSignal | undefined,
+    private readonly done: (r: Outcome) => void,
+    private readonly failed: (e: unknown) => void,
+  ) {
+    // Plain methods and one optional listener: this runs for every request of a wiring.
+    if (signal) {
+      this.onAbort = () => this.reject(signal.reason);
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  resolve(r: Outcome): void {
+    if (this.finish()) this.done(r);
+  }
+
+  reject(e: unknown): void {
+    if (this.finish()) this.failed(e);
+  }
+
+  private finish(): boolean {
+    if (!this.owner.delete(this.seq)) return false;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    return true;
+  }
+
+  static timedOut(p: Pending, timeoutMs: number): void {
+    p.reject(
+      new NetnsError(
+        'ERR_NETLINK_TIMEOUT',
+        `no answer from the kernel to "${p.operation}" within ${timeoutMs} ms; raise timeoutMs if the system is busy`,
+      ),
+    );
+  }
 }
 
 export class NetlinkConnection {
@@ -79,7 +120,7 @@ export class NetlinkConnection {
 
   /** Runs a dump (NLM_F_DUMP), retrying when the kernel flags NLM_F_DUMP_INTR. */
   async dump(msg: Buffer, opts: RequestOptions = {}): Promise<DumpResult> {
-    let last: { messages: Message[]; interrupted: boolean } | undefined;
+    let last: Outcome | undefined;
     for (let attempt = 0; attempt <= this.dumpRetries; attempt++) {
       last = await this.exchange(Buffer.from(msg), opts);
       if (!last.interrupted) return { messages: last.messages, inconsistent: false };
@@ -144,7 +185,7 @@ export class NetlinkConnection {
     this.pump();
   }
 
-  private exchange(msg: Buffer, opts: RequestOptions): Promise<{ messages: Message[]; interrupted: boolean }> {
+  private exchange(msg: Buffer, opts: RequestOptions): Promise<Outcome> {
     const operation = opts.operation ?? `netlink message type ${msg.readUInt16LE(4)}`;
     if (this.closed) {
       return Promise.reject(
@@ -167,35 +208,9 @@ export class NetlinkConnection {
     const expectsAck = (flags & NLM_F.ACK) !== 0 || (flags & NLM_F.DUMP) === NLM_F.DUMP;
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = () => settle(() => reject(opts.signal?.reason));
-      const settle = (fn: () => void) => {
-        if (!this.pending.delete(seq)) return;
-        if (timer) clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      this.pending.set(seq, {
-        operation,
-        expectsAck,
-        messages: [],
-        interrupted: false,
-        resolve: (r) => settle(() => resolve(r)),
-        reject: (e) => settle(() => reject(e)),
-      });
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      timer = setTimeout(
-        () =>
-          settle(() =>
-            reject(
-              new NetnsError(
-                'ERR_NETLINK_TIMEOUT',
-                `no answer from the kernel to "${operation}" within ${timeoutMs} ms; raise timeoutMs if the system is busy`,
-              ),
-            ),
-          ),
-        timeoutMs,
-      );
+      const p = new Pending(this.pending, seq, operation, expectsAck, opts.signal, resolve, reject);
+      this.pending.set(seq, p);
+      p.timer = setTimeout(Pending.timedOut, timeoutMs, p, timeoutMs);
       if (this.corked) {
         this.corked.push({ seq, msg });
         return;
@@ -203,7 +218,7 @@ export class NetlinkConnection {
       try {
         this.transport.send(msg);
       } catch (err) {
-        settle(() => reject(err));
+        p.reject(err);
         return;
       }
       this.pump();

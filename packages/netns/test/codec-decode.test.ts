@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAddress } from '../src/codec/addr-codec.js';
 import { NLMSG, RTM } from '../src/codec/constants.js';
-import { decodeLink } from '../src/codec/link-codec.js';
+import { decodeLink, decodeLinkBrief } from '../src/codec/link-codec.js';
 import { decodeError, type Message, splitMessages } from '../src/codec/message.js';
 import { decodeNeighbour } from '../src/codec/neigh-codec.js';
 import { decodeRoute } from '../src/codec/route-codec.js';
@@ -35,6 +35,29 @@ describe('decoding recorded kernel replies', () => {
     expect(byName.get('mv0')).toMatchObject({ kind: 'macvlan', link: 3 });
     // Defaults of a fresh namespace: forwarding off, proxy_arp off, rp_filter 0 on lo.
     expect(byName.get('v0')?.inetConf).toMatchObject({ forwarding: 0, proxy_arp: 0, accept_redirects: 1 });
+  });
+
+  it('decodeLinkBrief reads the same index, state, MAC and IFLA_LINK as decodeLink', () => {
+    const replies = [
+      ...messages('link-dump', RTM.NEWLINK),
+      ...messages('link-up', RTM.NEWLINK),
+      ...messages('ntable-proxy-delay', RTM.NEWLINK),
+    ];
+    expect(replies.length).toBeGreaterThan(6);
+    for (const m of replies) {
+      const { index, up, address, link } = decodeLink(m);
+      expect(decodeLinkBrief(m)).toEqual({ index, up, address, link });
+    }
+  });
+
+  it('decodeLinkBrief refuses a truncated reply with ERR_NETLINK_PROTOCOL', () => {
+    const m = messages('link-dump', RTM.NEWLINK)[1]!;
+    const cut = { ...m, payload: m.payload.subarray(0, 40) };
+    cut.payload.writeUInt16LE(200, 16); // the first attribute now claims more than is left
+    expect(() => decodeLinkBrief(cut)).toThrow(expect.objectContaining({ code: 'ERR_NETLINK_PROTOCOL' }));
+    expect(() => decodeLinkBrief({ ...m, payload: m.payload.subarray(0, 8) })).toThrow(
+      expect.objectContaining({ code: 'ERR_NETLINK_PROTOCOL' }),
+    );
   });
 
   it('address dump (ip addr show): /32 and /24 IPv4, IPv6 link-local', () => {

@@ -33,6 +33,29 @@ export function parseAttributes(buf: Buffer, start = 0, end = buf.length): Attri
   return out;
 }
 
+/**
+ * The payloads of a few attribute types from one level of `buf`, scanned without building
+ * the whole list (large replies such as RTM_NEWLINK carry ~50 attributes). The last one wins
+ * when a type repeats, as with attributeMap; lengths are checked as in parseAttributes.
+ */
+export function pickAttributes(buf: Buffer, start: number, types: readonly number[]): (Buffer | undefined)[] {
+  const out: (Buffer | undefined)[] = types.map(() => undefined);
+  let off = start;
+  while (off + 4 <= buf.length) {
+    const len = buf.readUInt16LE(off);
+    if (len < 4 || off + len > buf.length) {
+      throw new NetnsError(
+        'ERR_NETLINK_PROTOCOL',
+        `malformed netlink attribute at offset ${off}: nla_len ${len} with ${buf.length - off} bytes left; the message is truncated or not rtnetlink`,
+      );
+    }
+    const i = types.indexOf(buf.readUInt16LE(off + 2) & NLA_TYPE_MASK);
+    if (i !== -1) out[i] = buf.subarray(off + 4, off + len);
+    off += (len + 3) & ~3;
+  }
+  return out;
+}
+
 /** Attributes by type (the last one wins when a type repeats, as the kernel's nla_parse does). */
 export function attributeMap(attrs: readonly Attribute[]): Map<number, Buffer> {
   const m = new Map<number, Buffer>();

@@ -10,7 +10,17 @@ export interface Prefix {
   readonly length: number;
 }
 
+// A dotted quad without leading zeros, the only IPv4 form accepted (as ipaddr's isValidFourPartDecimal).
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
 export function parseAddress(text: string, what = 'IP address'): Prefix {
+  // The common case, without ipaddr.js's general parser (it showed in wiring profiles).
+  const quad = typeof text === 'string' ? DOTTED_QUAD.exec(text) : null;
+  if (quad) {
+    const parts = [Number(quad[1]), Number(quad[2]), Number(quad[3]), Number(quad[4])];
+    // Out of range (256 and up) falls through to the error below.
+    if (parts.every((p) => p <= 255)) return { family: AF.INET, bytes: Uint8Array.from(parts), length: 32 };
+  }
   // ipaddr.isValid also takes legacy IPv4 forms ("10.1", "0x0a.0.0.1"); rtnetlink users mean dotted quads.
   const ok =
     typeof text === 'string' &&

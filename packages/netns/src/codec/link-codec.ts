@@ -1,8 +1,8 @@
 // RTM_*LINK requests and replies. Requests follow iproute2 6.1's layout (no NLA_F_NESTED,
 // IFLA_INFO_KIND without NUL, IFLA_IFNAME with it), so they compare byte-for-byte with
 // the captures in test/fixtures/iproute2; decoding accepts either convention.
-import { invalid } from '../errors.js';
-import { attributeMap, parseAttributes, readI32, readString, readU8, readU32 } from './attributes.js';
+import { invalid, NetnsError } from '../errors.js';
+import { attributeMap, parseAttributes, pickAttributes, readI32, readString, readU8, readU32 } from './attributes.js';
 import {
   AF,
   IFF,
@@ -313,6 +313,32 @@ function decodeInetConf(afSpec: Buffer | undefined): Partial<Record<InetConfName
     if (id * 4 <= conf.length) out[name] = conf.readUInt32LE((id - 1) * 4);
   }
   return out;
+}
+
+/** The part of a link reply a topology needs, read without decoding the rest. */
+export interface LinkBrief {
+  readonly index: number;
+  readonly up: boolean;
+  readonly address: string | undefined;
+  /** `IFLA_LINK`: for a veth, the peer's ifindex (in its own namespace). */
+  readonly link: number | undefined;
+}
+
+export function decodeLinkBrief(msg: Message): LinkBrief {
+  const p = msg.payload;
+  if (p.length < 16) {
+    throw new NetnsError(
+      'ERR_NETLINK_PROTOCOL',
+      `RTM_NEWLINK payload of ${p.length} bytes, need the 16-byte ifinfomsg`,
+    );
+  }
+  const [addr, link] = pickAttributes(p, 16, [IFLA.ADDRESS, IFLA.LINK]);
+  return {
+    index: p.readInt32LE(4),
+    up: (p.readUInt32LE(8) & IFF.UP) !== 0,
+    address: addr ? formatMac(addr) : undefined,
+    link: readU32(link),
+  };
 }
 
 export function decodeLink(msg: Message): LinkInfo {

@@ -11,8 +11,9 @@ export class MessageWriter {
   private buf: Buffer;
   private off = 0;
 
+  // allocUnsafe (Node's shared pool, no zero fill): every byte up to `off` is written, padding included.
   constructor(size = 256) {
-    this.buf = Buffer.alloc(size);
+    this.buf = Buffer.allocUnsafe(size);
   }
 
   get length(): number {
@@ -21,7 +22,7 @@ export class MessageWriter {
 
   private ensure(n: number): void {
     if (this.off + n <= this.buf.length) return;
-    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.off + n));
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + n));
     this.buf.copy(next, 0, 0, this.off);
     this.buf = next;
   }

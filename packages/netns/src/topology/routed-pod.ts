@@ -10,9 +10,8 @@
 // through another device. Every packet then goes to the host, which routes it.
 import { inspect } from 'node:util';
 import { parsePrefix } from '../codec/ip.js';
-import { encodeLinkSet } from '../codec/link-codec.js';
+import { decodeLinkBrief, encodeLinkGet, encodeLinkSet, type LinkBrief } from '../codec/link-codec.js';
 import { NetnsError } from '../errors.js';
-import type { Link } from '../models.js';
 import type { Rtnetlink } from '../rtnetlink.js';
 import { hostIfNameFor } from './names.js';
 import { Connections, isGone, type NsArg, type StepHook, StepRunner } from './steps.js';
@@ -95,7 +94,7 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
       // One datagram: the check, the creation, and the read-back of the host end (its index,
       // MAC and, as IFLA_LINK, the pod end's index), so no request after it needs a lookup.
       // The kernel answers the check first; when it fails, the rollback removes the veth.
-      let readBack: Promise<Link | undefined> = Promise.resolve(undefined);
+      let readBack: Promise<LinkBrief | undefined> = Promise.resolve(undefined);
       await run.pipeline(
         [
           { name: 'preflight', fn: () => (opts.skipPreflight ? Promise.resolve() : preflight(host, gateway)) },
@@ -110,7 +109,7 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
                 address: opts.hostMac,
                 peer: { name: podIfName, netns: podNs, mtu: opts.mtu },
               });
-              readBack = host.links.find(hostIfName);
+              readBack = readLink(host, hostIfName);
               readBack.catch(() => {}); // awaited below, once the creation is known to have worked
               return created;
             },
@@ -148,20 +147,20 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
             name: 'pod-lo-up',
             // Read lo first (same datagram) so that a rollback restores what was there.
             fn: () => {
-              const before = pod.links.find('lo');
+              const before = readLink(pod, 'lo');
               const up = pod.request(encodeLinkSet({ index: 0, ifname: 'lo', up: true }), {
                 operation: 'ip link set dev lo up',
               });
               return Promise.all([before, up]).then(([lo]) => lo);
             },
             undo: async (lo) => {
-              if (!(lo as Link | undefined)?.up) await pod.links.set('lo', { up: false });
+              if (!(lo as LinkBrief | undefined)?.up) await pod.links.set('lo', { up: false });
             },
           },
           {
             name: 'pod-up',
             fn: () =>
-              Promise.all([pod.links.set(podIndex, { up: true }), pod.links.find(podIndex)]).then(([, link]) => {
+              Promise.all([pod.links.set(podIndex, { up: true }), readLink(pod, podIndex)]).then(([, link]) => {
                 podMac = link?.address ?? '';
               }),
           },
@@ -229,6 +228,12 @@ export async function unwireRoutedPod(opts: UnwireRoutedPodOptions): Promise<boo
   } finally {
     conns.close();
   }
+}
+
+/** One RTM_GETLINK, sent at once, read only for what the wiring needs (the replies are ~1.5 KB). */
+async function readLink(rt: Rtnetlink, ref: string | number): Promise<LinkBrief | undefined> {
+  const [m] = await rt.request(encodeLinkGet(ref), { operation: `ip link show dev ${ref}` });
+  return m && decodeLinkBrief(m);
 }
 
 /** The host must route 169.254.1.1 as unicast out of another device, or proxy ARP stays silent. */

@@ -18,7 +18,7 @@ export class StepRunner {
   /** Runs `fn` as step `name`; `undo` (if given) is registered once it succeeded. */
   async step<T>(name: string, fn: () => Promise<T>, undo?: (result: T) => Promise<void>): Promise<T> {
     this.signal?.throwIfAborted();
-    await this.hook?.(name);
+    if (this.hook) await this.hook(name);
     const result = await fn();
     if (undo) this.undo.push({ step: name, fn: () => undo(result) });
     return result;
@@ -39,7 +39,7 @@ export class StepRunner {
     for (const step of steps) {
       try {
         this.signal?.throwIfAborted();
-        await this.hook?.(step.name);
+        if (this.hook) await this.hook(step.name);
       } catch (err) {
         stopped = err;
         aborted = true;
