@@ -156,3 +156,25 @@ export function planDiff(
   if (rootChanged || ops.length > 0) ops.unshift({ kind: 'entry', entry: rootU });
   return ops;
 }
+
+/**
+ * planDiff(null, upper) as a stream: against an empty lower every entry but sockets is
+ * added, in walk order, the root first, later names of a hardlink group as links to the
+ * first. Nothing needs the whole walk, so the layer can start while the walk goes on.
+ */
+export function* planAdded(upper: Iterable<TreeEntry>): Generator<DiffOp> {
+  const firstOfGroup = new Map<string, string>();
+  for (const u of upper) {
+    if (u.type === 'socket') continue;
+    if (u.type !== 'dir' && u.nlink > 1) {
+      const k = `${u.dev}:${u.ino}`;
+      const to = firstOfGroup.get(k);
+      if (to !== undefined) {
+        yield { kind: 'entry', entry: u, hardlinkTo: to };
+        continue;
+      }
+      firstOfGroup.set(k, u.path);
+    }
+    yield { kind: 'entry', entry: u };
+  }
+}

@@ -1,12 +1,12 @@
 // diffTrees(): the layer that turns `lower` into `upper`, from two lexical walks.
 // diffOverlayUpper(): the fast path that reads only an overlayfs upperdir.
 import { statSync } from 'node:fs';
-import { type DiffOp, planDiff } from './diff-plan.js';
+import { type DiffOp, planAdded, planDiff } from './diff-plan.js';
 import { ArchiveUnsupportedError } from './errors.js';
 import { type DiffCompression, LayerStream } from './layer-stream.js';
 import { writeLayer } from './layer-writer.js';
 import { sameContent } from './same-content.js';
-import { type TreeEntry, walkTree } from './tree-walk.js';
+import { type TreeEntry, walkEntries, walkTree } from './tree-walk.js';
 
 export interface DiffOptions {
   /** @default 'gzip' */
@@ -27,13 +27,13 @@ function checkDir(p: string, what: string): void {
   }
 }
 
-function stream(plan: () => DiffOp[], opts: DiffOptions): LayerStream {
+function stream(plan: () => Iterable<DiffOp>, opts: DiffOptions): LayerStream {
   let entries = 0;
   let total: number | undefined;
   return new LayerStream(
     async function* () {
       const ops = plan();
-      total = ops.length;
+      total = Array.isArray(ops) ? ops.length : undefined;
       yield* writeLayer(ops, {
         sourceDateEpoch: opts.sourceDateEpoch,
         signal: opts.signal,
@@ -61,7 +61,9 @@ export function diffTrees(lower: string | null, upper: string, opts: DiffOptions
   if (lower !== null) checkDir(lower, 'lower');
   checkDir(upper, 'upper');
   return stream(() => {
-    const l = lower === null ? null : walkTree(lower, { signal: opts.signal });
+    // Against an empty lower the plan streams: the layer starts while the walk goes on.
+    if (lower === null) return planAdded(walkEntries(upper, { signal: opts.signal }));
+    const l = walkTree(lower, { signal: opts.signal });
     const u = walkTree(upper, { signal: opts.signal });
     opts.onProgress?.({ phase: 'walk', done: u.length, total: u.length });
     return planDiff(l, u, { sameContent });
@@ -80,11 +82,10 @@ export function diffOverlayUpper(upperdir: string, lowerdirs: readonly string[],
   opts.signal?.throwIfAborted();
   checkDir(upperdir, 'upperdir');
   for (const l of lowerdirs) checkDir(l, 'lowerdirs');
-  return stream(() => planUpper(walkTree(upperdir, { signal: opts.signal })), opts);
+  return stream(() => planUpper(walkEntries(upperdir, { signal: opts.signal })), opts);
 }
 
-function planUpper(upper: TreeEntry[]): DiffOp[] {
-  const ops: DiffOp[] = [];
+function* planUpper(upper: Iterable<TreeEntry>): Generator<DiffOp> {
   const firstOfGroup = new Map<string, string>();
   for (const e of upper) {
     for (const k of e.xattrs.keys()) {
@@ -96,22 +97,21 @@ function planUpper(upper: TreeEntry[]): DiffOp[] {
     }
     if (e.type === 'socket') continue;
     if (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) {
-      ops.push({ kind: 'whiteout', path: e.path });
+      yield { kind: 'whiteout', path: e.path };
       continue;
     }
     if (e.type !== 'dir' && e.nlink > 1) {
       const k = `${e.dev}:${e.ino}`;
       const to = firstOfGroup.get(k);
       if (to !== undefined) {
-        ops.push({ kind: 'entry', entry: e, hardlinkTo: to });
+        yield { kind: 'entry', entry: e, hardlinkTo: to };
         continue;
       }
       firstOfGroup.set(k, e.path);
     }
-    ops.push({ kind: 'entry', entry: e });
+    yield { kind: 'entry', entry: e };
     if (e.type === 'dir' && OVERLAY_XATTRS.some((p) => e.xattrs.get(`${p}opaque`)?.toString() === 'y')) {
-      ops.push({ kind: 'opaque', dir: e.path });
+      yield { kind: 'opaque', dir: e.path };
     }
   }
-  return ops;
 }

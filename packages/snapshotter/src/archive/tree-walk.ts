@@ -82,18 +82,22 @@ export function statEntry(root: string, path: string, readXattrs = true): TreeEn
 
 /** Every entry under `root` (the root itself first, as path ''), in lexical depth-first order. */
 export function walkTree(root: string, opts: WalkOptions = {}): TreeEntry[] {
+  return [...walkEntries(root, opts)];
+}
+
+/** walkTree() one entry at a time, so a consumer can start before the walk ends. */
+export function* walkEntries(root: string, opts: WalkOptions = {}): Generator<TreeEntry> {
   const readX = opts.xattrs ?? true;
-  const out: TreeEntry[] = [statEntry(root, '', readX)];
-  const visit = (dir: string) => {
+  yield statEntry(root, '', readX);
+  function* visit(dir: string): Generator<TreeEntry> {
     opts.signal?.throwIfAborted();
     const names = readdirSync(dir === '' ? root : join(root, dir)).sort(compareNames);
     for (const name of names) {
       const path = dir === '' ? name : `${dir}/${name}`;
       const e = statEntry(root, path, readX);
-      out.push(e);
-      if (e.type === 'dir') visit(path);
+      yield e;
+      if (e.type === 'dir') yield* visit(path);
     }
-  };
-  visit('');
-  return out;
+  }
+  yield* visit('');
 }

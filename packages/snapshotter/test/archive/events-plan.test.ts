@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type DiffOp, planDiff } from '../../src/archive/diff-plan.js';
+import { type DiffOp, planAdded, planDiff } from '../../src/archive/diff-plan.js';
 import { gzipParallel } from '../../src/archive/gzip-parallel.js';
 import { detectCompression } from '../../src/archive/layer-decode.js';
 import { classifyEntry, cleanPath } from '../../src/archive/layer-events.js';
@@ -126,6 +126,24 @@ describe('planDiff', () => {
     expect(show(planDiff(lower, same))).toEqual([]);
     const changed = [root, e('f', 'file', { ino: 9n, xattrs: new Map([['user.a', Buffer.from('1')]]) })];
     expect(show(planDiff(lower, changed))).toEqual(['.', 'f']);
+  });
+});
+
+describe('planAdded', () => {
+  it('streams exactly what planDiff plans against an empty lower: root first, sockets out, hardlinks to the first name', () => {
+    const upper = [
+      e('', 'dir'),
+      e('a', 'dir'),
+      e('a/h1', 'file', { ino: 7n, nlink: 3 }),
+      e('a/s', 'socket'),
+      e('a/z', 'symlink', { linkname: '../b' }),
+      e('b', 'file', { ino: 7n, nlink: 3 }),
+      e('c', 'dir'),
+      e('c/h3', 'file', { ino: 7n, nlink: 3 }),
+      e('d', 'char', { devmajor: 1, devminor: 3 }),
+    ];
+    expect([...planAdded(upper)]).toEqual(planDiff(null, upper));
+    expect(show([...planAdded(upper)])).toEqual(['.', 'a', 'a/h1', 'a/z', 'b=>a/h1', 'c', 'c/h3=>a/h1', 'd']);
   });
 });
 
