@@ -125,11 +125,11 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
           `veth ${hostIfName} (or its peer) vanished right after it was created`,
         );
       }
-      const pod = await podConn;
       const podIndex: number = h.link;
       let podMac = '';
       // The host side and the pod side are independent: each chain goes out as one
-      // datagram on its own socket, in the order the kernel needs.
+      // datagram on its own socket, in the order the kernel needs. The host's goes first,
+      // while the pod's socket may still be opening.
       const hostChain = run.pipeline(
         [
           {
@@ -141,6 +141,10 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
         ],
         host.batch.bind(host),
       );
+      const pod = await podConn.catch(async (err: unknown) => {
+        await hostChain.catch(() => {}); // settled (and its undos registered) before the rollback
+        throw err;
+      });
       const podChain = run.pipeline(
         [
           {
