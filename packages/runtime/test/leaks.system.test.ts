@@ -1,9 +1,9 @@
 // 200 sequential containers leave nothing: no runc state, no cgroup in any hierarchy,
 // no pid-file directory in /dev/shm, no mount, no zombie child and no leaked fd in this Node process.
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { requires } from '@ctrkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Container } from '../src/index.js';
+import { Container, Runc } from '../src/index.js';
 import { cgroupsLeft, mountsUnder, openFds, pidDirsLeft, zombieChildren } from './helpers/cleanup.js';
 import { makeEnv, type TestEnv } from './helpers/env.js';
 import { collect } from './helpers/streams.js';
@@ -55,5 +55,23 @@ describe.runIf(gate.ok)('200 sequential runs', () => {
     expect(pidDirsLeft(env.cgroupPrefix)).toEqual([]);
     expect(zombieChildren()).toEqual([]);
     expect(openFds().sort()).toEqual(fdsBefore);
+  });
+
+  it('the same with the runtime root on tmpfs (pid file and plan kept in the root)', { timeout: 60_000 }, async () => {
+    const root = await mkdtemp('/dev/shm/ctrkit-rt-root-');
+    try {
+      const runc = new Runc({ root });
+      const { bundle } = await env.bundle({ args: ['true'] });
+      for (let i = 0; i < 20; i++) {
+        const c = await Container.run({ id: `${env.cgroupPrefix}-t${i}`, bundle, runtime: runc, stdio: 'ignore' });
+        expect(await c.wait()).toEqual({ exitCode: 0, signal: null, oomKilled: false });
+      }
+      expect(await runc.list()).toEqual([]);
+      expect(await readdir(root)).toEqual([]);
+      expect(cgroupsLeft(env.cgroupPrefix)).toEqual([]);
+      expect(pidDirsLeft(env.cgroupPrefix)).toEqual([]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -25,7 +25,8 @@ export function isPidDirOf(dir: string, id: string): boolean {
 // Filesystem types do not change under a path in practice; one statfs per path per process.
 const memfs = new Map<string, boolean>();
 
-function onMemoryFs(path: string): boolean {
+/** Whether `path` is on tmpfs or ramfs (where a create or an O_SYNC write never waits for a disk). */
+export function onMemoryFs(path: string): boolean {
   let v = memfs.get(path);
   if (v === undefined) {
     try {
