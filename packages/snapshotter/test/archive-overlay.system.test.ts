@@ -42,6 +42,22 @@ describe.runIf(gate.ok)('overlay path', () => {
     mounts.push(merged);
   };
 
+  it('in a directory the layer created, a whiteout device and then the same name as a file or a directory replace each other', async () => {
+    // The applier skips the existence check for names a fresh directory cannot hold;
+    // a same-layer whiteout device is the one thing that can be there without an entry.
+    const [upper] = dirs('upper');
+    const layer = buildTar([D('n'), W('n/.wh.x'), F('n/x', 'file'), W('n/.wh.y'), D('n/y'), F('n/y/z', 'z'), D('n/w')]);
+    await applyLayer(upper!, [layer], { whiteouts: 'overlay' });
+    expect(readFileSync(join(upper!, 'n/x'), 'utf8')).toBe('file');
+    expect(statSync(join(upper!, 'n/y')).isDirectory()).toBe(true);
+    expect(readFileSync(join(upper!, 'n/y/z'), 'utf8')).toBe('z');
+    expect(statSync(join(upper!, 'n/w')).isDirectory()).toBe(true);
+    const plain = buildTar([D('m'), F('m/a', '1'), D('m/a'), F('m/a/b', '2'), F('m/a', '3')]);
+    const [root] = dirs('plain');
+    await applyLayer(root!, [plain]);
+    expect(readFileSync(join(root!, 'm/a'), 'utf8')).toBe('3');
+  });
+
   it('overlay-mode apply into an upperdir, mounted, equals a plain apply', async () => {
     const [lower, upper, work, merged, plain] = dirs5('lower', 'upper', 'work', 'merged', 'plain');
     const base = buildTar([

@@ -216,7 +216,7 @@ export class LayerApplier implements TarHandler {
     const name = ev.path[ev.path.length - 1]!;
     const key = pathKey([...parent.canon, name]);
     if (h.type === 'file' && this.#createFile(h, parent.fd, name, key)) return;
-    const existing = kindAt(parent.fd, name);
+    const existing = this.#nothingAt(parent.canon, key) ? null : kindAt(parent.fd, name);
     const wasWhiteout = this.whiteoutDevices.delete(key);
     if (existing !== null && !(existing === 'dir' && h.type === 'dir')) {
       if (existing === 'dir') removeTree(parent.fd, name);
@@ -294,8 +294,21 @@ export class LayerApplier implements TarHandler {
     return { dir, name };
   }
 
+  /**
+   * Directories this layer created: everything in them was written by this layer, so a
+   * name it has not written (nor whited out, in overlay mode) cannot be there, and the
+   * fstatat that would say so (ENOENT, an exception per directory entry) is skipped.
+   */
+  #fresh = new Set<string>();
+  #nothingAt(parentCanon: readonly string[], key: string): boolean {
+    return this.#fresh.has(parentCanon.join('/')) && !this.written.has(key) && !this.whiteoutDevices.has(key);
+  }
+
   #dir(h: TarHeader, pfd: number, name: string, key: string, existed: boolean, wasWhiteout: boolean): void {
-    if (!existed) mkdiratSync(pfd, name, 0o700);
+    if (!existed) {
+      mkdiratSync(pfd, name, 0o700);
+      this.#fresh.add(key);
+    }
     const fd = openatSync(pfd, name, O.RDONLY | O.DIRECTORY | O.NOFOLLOW | O.CLOEXEC);
     try {
       // A directory over a directory takes the entry's metadata, xattrs included (umoci clears them too).
