@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { makeTempDir, requires } from '@ctrkit/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyLayer } from '../src/archive/apply-layer.js';
+import { diffTrees } from '../src/archive/diff-trees.js';
 import { buildTar, D, F } from './archive/tar-helpers.js';
 
 const gate = requires('root', 'openat2');
@@ -81,5 +82,18 @@ describe.runIf(gate.ok)('applyLayer API', () => {
     });
     writeFileSync(join(tmp, 'file'), '');
     await expect(applyLayer(join(tmp, 'file'), [layer()])).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+  });
+
+  it('diff option errors are thrown at the call, before anything is read', () => {
+    expect(() => diffTrees(null, root, { compression: 'xz' as 'gzip' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(() => diffTrees(null, root, { compression: 'gzip', level: 10 })).toThrow(
+      /gzip level must be an integer 1..9/,
+    );
+    expect(() => diffTrees(null, root, { compression: 'zstd', level: 23 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
+    expect(diffTrees(null, root, { compression: 'zstd', level: 19 }).compression).toBe('zstd');
   });
 });

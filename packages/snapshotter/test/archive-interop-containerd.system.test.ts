@@ -3,10 +3,13 @@
 // new hardlinks) is imported by `ctr images import`, and the tree containerd's own
 // applier produces, read from a view on the top snapshot, equals the upper tree the
 // diff was made from. Both of containerd's snapshotters: native (a bind-mounted copy)
-// and overlayfs (its lowerdirs mounted here).
+// and overlayfs (its lowerdirs mounted here); gzip layers in a docker archive, and
+// zstd layers (several frames each) in an OCI archive.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, linkSync, mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ContentStore, chainId, type Digest, ImageBuilder, MediaTypes, writeBlob } from '@ctrkit/oci-image';
+import { ContentStore, chainId, type Digest, ImageBuilder, MediaTypes, OciLayout, writeBlob } from '@ctrkit/oci-image';
 import { mountSync, umountSync } from '@ctrkit/sys';
 import { makeTempDir, requires, uniqueName } from '@ctrkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,13 +31,16 @@ function write(root: string, files: Record<string, string>): void {
 
 describe.runIf(gate.ok)('containerd applies ctrkit diffs', () => {
   let tmp = '';
-  let archive = '';
-  let top: Digest;
+  const archives = { gzip: '', zstd: '' };
+  const top = { gzip: '', zstd: '' };
   let upper = '';
   beforeAll(async () => {
     tmp = await makeTempDir('ctrd-diff');
+    archives.gzip = join(tmp, 'gzip.docker.tar');
+    archives.zstd = join(tmp, 'zstd.oci.tar');
     const lower = join(tmp, 'lower');
     upper = join(tmp, 'upper');
+    const big = randomBytes(33 << 20);
     for (const r of [lower, upper]) {
       write(r, {
         'etc/passwd': 'root:x:0:0',
@@ -46,6 +52,9 @@ describe.runIf(gate.ok)('containerd applies ctrkit diffs', () => {
         'opaque/old2': 'o2',
       });
       linkSync(join(r, 'bin/tool'), join(r, 'bin/link'));
+      // Over 32 MiB of tar, so the zstd base layer is three 16 MiB frames.
+      mkdirSync(join(r, 'big'));
+      writeFileSync(join(r, 'big/blob'), big);
     }
     rmSync(join(upper, 'data/deldir'), { recursive: true });
     unlinkSync(join(upper, 'etc/delete.txt'));
@@ -55,47 +64,56 @@ describe.runIf(gate.ok)('containerd applies ctrkit diffs', () => {
     linkSync(join(upper, 'etc/passwd'), join(upper, 'etc/passwd-hard'));
 
     const store = await ContentStore.open(join(tmp, 'content'));
-    const b = new ImageBuilder({ store, created: '2024-01-01T00:00:00Z' });
-    const diffIds: Digest[] = [];
-    for (const [i, [from, to]] of (
-      [
-        [null, lower],
-        [lower, upper],
-      ] as const
-    ).entries()) {
-      const file = join(tmp, `layer${i}.tar.gz`);
-      const d = await diffTrees(from, to).toFile(file);
-      const desc = { mediaType: MediaTypes.OciLayerGzip, digest: d.digest as Digest, size: statSync(file).size };
-      await writeBlob(store, createReadStream(file), desc);
-      await b.addLayer(desc, { diffId: d.diffId as Digest });
-      diffIds.push(d.diffId as Digest);
+    for (const compression of ['gzip', 'zstd'] as const) {
+      const b = new ImageBuilder({ store, created: '2024-01-01T00:00:00Z' });
+      const diffIds: Digest[] = [];
+      for (const [i, [from, to]] of (
+        [
+          [null, lower],
+          [lower, upper],
+        ] as const
+      ).entries()) {
+        const file = join(tmp, `layer${i}.${compression}`);
+        const d = await diffTrees(from, to, { compression }).toFile(file);
+        const mediaType = compression === 'gzip' ? MediaTypes.OciLayerGzip : MediaTypes.OciLayerZstd;
+        const desc = { mediaType, digest: d.digest as Digest, size: statSync(file).size };
+        await writeBlob(store, createReadStream(file), desc);
+        await b.addLayer(desc, { diffId: d.diffId as Digest });
+        diffIds.push(d.diffId as Digest);
+      }
+      if (compression === 'gzip') {
+        await b.toDockerArchive(archives.gzip, ['ctrkit/diffs:v1']);
+      } else {
+        const layout = await OciLayout.create(join(tmp, 'layout'));
+        await b.toLayout(layout, 'v1');
+        execFileSync('tar', ['-C', join(tmp, 'layout'), '-cf', archives.zstd, '.']);
+      }
+      top[compression] = chainId(diffIds)!;
     }
-    archive = join(tmp, 'image.tar');
-    await b.toDockerArchive(archive, ['ctrkit/diffs:v1']);
-    top = chainId(diffIds);
   }, 120_000);
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  for (const driver of ['native', 'overlayfs'] as const) {
-    it(`ctr images import (${driver}) gives the upper tree`, async () => {
+  const cases = [
+    ['native', 'gzip'],
+    ['overlayfs', 'gzip'],
+    ['overlayfs', 'zstd'],
+  ] as const;
+  for (const [driver, compression] of cases) {
+    it(`ctr images import (${driver}, ${compression} layers) gives the upper tree`, async () => {
       let containerd: Containerd | undefined;
-      const target = join(tmp, `view-${driver}`);
+      const target = join(tmp, `view-${driver}-${compression}`);
       mkdirSync(target);
       let mounted = false;
       try {
-        containerd = await startContainerd(join(tmp, `ctrd-${driver}`), uniqueName('ns'));
-        await containerd.ctr('images', 'import', '--snapshotter', driver, archive);
-        await containerd.ctr('snapshots', '--snapshotter', driver, 'view', 'ctrkit-probe', top);
-        const mount = await containerd.ctr('snapshots', '--snapshotter', driver, 'mounts', target, 'ctrkit-probe');
-        // One line: `mount -t <type> <source> <target> -o <options>`.
-        const m = /mount -t (\S+) (\S+) \S+ -o (\S+)/.exec(mount);
-        if (!m) throw new Error(`unexpected mount line: ${mount}`);
-        const [, type, source, options] = m;
-        if (type === 'bind') {
-          expect(tree(source!)).toEqual(tree(upper));
+        containerd = await startContainerd(join(tmp, `ctrd-${driver}-${compression}`), uniqueName('ns'));
+        const named = compression === 'zstd' ? ['--index-name', 'ctrkit/diffs:zstd'] : [];
+        await containerd.ctr('images', 'import', '--snapshotter', driver, ...named, archives[compression]);
+        const [m] = await containerd.view(driver, 'ctrkit-probe', top[compression]);
+        if (m?.type === 'bind') {
+          expect(tree(m.source)).toEqual(tree(upper));
         } else {
-          expect(type).toBe('overlay');
-          mountSync('overlay', target, 'overlay', 0, options!);
+          expect(m?.type).toBe('overlay');
+          mountSync('overlay', target, 'overlay', 0, m!.options.join(','));
           mounted = true;
           expect(tree(target)).toEqual(tree(upper));
         }

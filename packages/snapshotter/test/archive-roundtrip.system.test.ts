@@ -28,7 +28,7 @@ describe.runIf(gate.ok)('diff then apply round trip', () => {
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  async function roundTrip(lower: Model | null, upper: Model, compression: 'gzip' | 'none' = 'none') {
+  async function roundTrip(lower: Model | null, upper: Model, compression: 'gzip' | 'zstd' | 'none' = 'none') {
     const dir = join(tmp, String(n++));
     const [l, u, t] = ['l', 'u', 't'].map((x) => join(dir, x)) as [string, string, string];
     for (const d of [l, u, t]) mkdirSync(d, { recursive: true });
@@ -116,6 +116,22 @@ describe.runIf(gate.ok)('diff then apply round trip', () => {
     ]);
     const { result } = await roundTrip(null, upper, 'gzip');
     expect(result.compression).toBe('gzip');
+  });
+
+  it('zstd layers (several frames) round-trip and report matching digests', async () => {
+    const t = 1_600_000_000_000_000_000n;
+    const upper: Model = new Map([
+      ['big', { type: 'file', mode: 0o644, uid: 0, mtime: t, content: 'z'.repeat(33 << 20) }],
+      ['d', { type: 'dir', mode: 0o755, uid: 0, mtime: t }],
+      ['d/small', { type: 'file', mode: 0o600, uid: 0, mtime: t, content: 'small' }],
+    ]);
+    const { layer, result } = await roundTrip(null, upper, 'zstd');
+    expect(result.compression).toBe('zstd');
+    // 33 MiB of tar in 16 MiB blocks: three frames, each starting with the magic.
+    const magic = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+    let frames = 0;
+    for (let i = layer.indexOf(magic); i >= 0; i = layer.indexOf(magic, i + 1)) frames++;
+    expect(frames).toBeGreaterThanOrEqual(3);
   });
 
   it(`fast-check through the overlay path: ${Math.ceil(RUNS / 10)} pairs applied into an upperdir and mounted`, async () => {

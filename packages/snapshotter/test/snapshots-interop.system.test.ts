@@ -112,11 +112,10 @@ function sortRows(rows: Row[]): Row[] {
 /** chainID → containerd's upperdir, read from the lowerdir order of a view on the top layer. */
 async function containerdLayerDirs(c: Containerd, top: string): Promise<Record<string, string>> {
   const key = 'ctrkit-probe-view';
-  await c.ctr('snapshots', 'view', key, top);
-  const mount = await c.ctr('snapshots', 'mounts', '/nonexistent', key);
+  const mounts = await c.view('overlayfs', key, top);
   await c.ctr('snapshots', 'rm', key);
-  const lower = /lowerdir=([^\s,]+)/.exec(mount)?.[1];
-  if (!lower) throw new Error(`no lowerdir in ${mount}`);
+  const lower = mounts[0]?.options.find((o) => o.startsWith('lowerdir='))?.slice('lowerdir='.length);
+  if (!lower) throw new Error(`no lowerdir in ${JSON.stringify(mounts)}`);
   const dirs = lower.split(':'); // top layer first
   const chain: string[] = [];
   for (let k: string | undefined = top; k; ) {

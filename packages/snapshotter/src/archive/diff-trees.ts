@@ -11,7 +11,7 @@ import { type TreeEntry, walkEntries, walkTree } from './tree-walk.js';
 export interface DiffOptions {
   /** @default 'gzip' */
   readonly compression?: DiffCompression;
-  /** gzip level. @default 6 */
+  /** Compression level: gzip 1–9 (default 6), zstd 1–22 (default 3). */
   readonly level?: number;
   /** Clamp mtimes to this many seconds since the epoch (whiteouts are always at 0). */
   readonly sourceDateEpoch?: number;
@@ -27,7 +27,23 @@ function checkDir(p: string, what: string): void {
   }
 }
 
+const LEVELS = { gzip: [1, 9], zstd: [1, 22] } as const;
+
 function stream(plan: () => Iterable<DiffOp>, opts: DiffOptions): LayerStream {
+  const compression = opts.compression ?? 'gzip';
+  if (compression !== 'none' && compression !== 'gzip' && compression !== 'zstd') {
+    throw Object.assign(
+      new TypeError(`The "compression" option must be 'none', 'gzip' or 'zstd'; got ${String(compression)}`),
+      { code: 'ERR_INVALID_ARG_VALUE' },
+    );
+  }
+  if (opts.level !== undefined && compression !== 'none') {
+    const [lo, hi] = LEVELS[compression];
+    if (!Number.isInteger(opts.level) || opts.level < lo || opts.level > hi)
+      throw Object.assign(new RangeError(`${compression} level must be an integer ${lo}..${hi}; got ${opts.level}`), {
+        code: 'ERR_OUT_OF_RANGE',
+      });
+  }
   let entries = 0;
   let total: number | undefined;
   return new LayerStream(
@@ -44,7 +60,7 @@ function stream(plan: () => Iterable<DiffOp>, opts: DiffOptions): LayerStream {
       });
     },
     () => entries,
-    opts.compression ?? 'gzip',
+    compression,
     opts.level,
   );
 }

@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { inspect } from 'node:util';
 import { gzipParallel } from './gzip-parallel.js';
+import { zstdFrames } from './zstd-frames.js';
 
-export type DiffCompression = 'none' | 'gzip';
+export type DiffCompression = 'none' | 'gzip' | 'zstd';
 
 export interface LayerDigest {
   /** sha256 of the uncompressed tar. */
@@ -59,7 +60,12 @@ export class LayerStream implements AsyncIterable<Uint8Array> {
     };
     try {
       const tar = hashed(this.#tar());
-      const out = this.compression === 'gzip' ? gzipParallel(tar, { level: this.#level }) : tar;
+      const out =
+        this.compression === 'gzip'
+          ? gzipParallel(tar, { level: this.#level })
+          : this.compression === 'zstd'
+            ? zstdFrames(tar, { level: this.#level })
+            : tar;
       for await (const c of out) {
         if (this.compression !== 'none') blob.update(c);
         size += c.length;

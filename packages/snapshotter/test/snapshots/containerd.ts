@@ -15,7 +15,19 @@ export interface Containerd {
   readonly address: string;
   readonly namespace: string;
   ctr(...args: string[]): Promise<string>;
+  /**
+   * A view on committed snapshot `parent`, kept from containerd's GC (an unreferenced
+   * view can be collected right after it is made, when an import has just scheduled a
+   * GC run), and its mounts.
+   */
+  view(snapshotter: string, key: string, parent: string): Promise<ContainerdMount[]>;
   stop(): Promise<void>;
+}
+
+export interface ContainerdMount {
+  readonly type: string;
+  readonly source: string;
+  readonly options: readonly string[];
 }
 
 export async function startContainerd(dir: string, namespace: string): Promise<Containerd> {
@@ -67,5 +79,22 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  return { root, address, namespace, ctr, stop };
+  const view = async (snapshotter: string, key: string, parent: string): Promise<ContainerdMount[]> => {
+    for (let attempt = 0; ; attempt++) {
+      const out = await ctr('snapshots', '--snapshotter', snapshotter, 'view', '--mounts', key, parent);
+      try {
+        await ctr('snapshots', '--snapshotter', snapshotter, 'label', key, 'containerd.io/gc.root=ctrkit-test');
+      } catch (err) {
+        // Collected between the two calls: make it again (the key is free once it is gone).
+        if (attempt < 5 && /not found/.test((err as Error).message)) continue;
+        throw err;
+      }
+      return (JSON.parse(out) as { Type: string; Source: string; Options: string[] | null }[]).map((m) => ({
+        type: m.Type,
+        source: m.Source,
+        options: m.Options ?? [],
+      }));
+    }
+  };
+  return { root, address, namespace, ctr, view, stop };
 }
