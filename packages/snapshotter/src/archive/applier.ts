@@ -194,6 +194,13 @@ export class LayerApplier implements TarHandler {
     }
     const h = ev.header;
     if (ev.path.length === 0) {
+      // A5: a symlink whose name is empty or climbs to the root is an artefact of
+      // clamping, not a claim about the root: skipped, as containerd does. An explicit
+      // `.` of any other type is the CVE-2021-29136 shape and refused (A4, A2).
+      if (h.type === 'symlink' && !namesRootExplicitly(h.name)) {
+        this.warnOnce('root-symlink', `ignoring symlink ${JSON.stringify(h.name)}: its name resolves to the root`);
+        return;
+      }
       if (h.type !== 'dir')
         throw new LayerPathEscapeError(h.name, `a ${h.type} entry cannot replace the root of the layer`);
       const fd = openatSync(this.resolver.rootFd, '.', O.RDONLY | O.DIRECTORY | O.CLOEXEC);
@@ -346,6 +353,12 @@ export class LayerApplier implements TarHandler {
   #times(pfd: number, name: string, t: Timestamp): void {
     utimensatSync(pfd, name, t, t, AT.SYMLINK_NOFOLLOW);
   }
+}
+
+/** `.`, `./`, `/`: a name that means the root, as opposed to one that only cleans to it ('' or via `..`). */
+function namesRootExplicitly(name: string): boolean {
+  const parts = name.split('/').filter((c) => c !== '');
+  return parts.length > 0 ? parts.every((c) => c === '.') : name.startsWith('/');
 }
 
 function devOk(h: TarHeader): boolean {
