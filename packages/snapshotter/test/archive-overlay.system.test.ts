@@ -121,6 +121,47 @@ describe.runIf(gate.ok)('overlay path', () => {
     });
   });
 
+  it('C11 materialize: a hardlink to a file only a lower layer has is copied up, then linked', async () => {
+    const [l1, l2, upper, work, merged] = dirs5('l1', 'l2', 'upper', 'work', 'merged');
+    const t = { sec: 1_600_000_000, nsec: 5 };
+    await applyLayer(l1, [
+      buildTar([
+        D('usr'),
+        D('usr/bin'),
+        { ...F('usr/bin/tool', 'tool'), mode: 0o751, uid: 7, gid: 8, mtime: t, xattrs: [['user.k', Buffer.from('v')]] },
+        D('gone'),
+        F('gone/f', 'hidden'),
+        D('opq'),
+        F('opq/f', 'hidden'),
+      ]),
+    ]);
+    // The layer above whites out gone/ and makes opq/ opaque: their files are not in the merged view.
+    await applyLayer(l2, [buildTar([W('.wh.gone'), D('opq'), W('opq/.wh..wh..opq')])], { whiteouts: 'overlay' });
+    const lowers = [l2!, l1!];
+    const link = (name: string, target: string) =>
+      buildTar([{ name, type: 'hardlink' as const, linkname: target, mode: 0o644 }]);
+    await expect(
+      applyLayer(upper!, [link('usr/bin/alias', 'usr/bin/tool')], { whiteouts: 'overlay', lowerdirs: lowers }),
+    ).rejects.toMatchObject({ code: 'ERR_LAYER_PATH_ESCAPE' });
+    const opts = { whiteouts: 'overlay' as const, lowerdirs: lowers, hardlinkToLower: 'materialize' as const };
+    await applyLayer(upper!, [link('usr/bin/alias', 'usr/bin/tool')], opts);
+    const copy = statSync(join(upper!, 'usr/bin/tool'));
+    expect(statSync(join(upper!, 'usr/bin/alias')).ino).toBe(copy.ino);
+    expect([copy.mode & 0o7777, copy.uid, copy.gid, copy.mtimeMs]).toEqual([0o751, 7, 8, 1_600_000_000_000]);
+    expect(lgetxattrSync(join(upper!, 'usr/bin/tool'), 'user.k')?.toString()).toBe('v');
+    for (const hidden of ['gone/f', 'opq/f']) {
+      await expect(applyLayer(upper!, [link('x', hidden)], opts)).rejects.toMatchObject({
+        code: 'ERR_LAYER_PATH_ESCAPE',
+      });
+    }
+    mount(lowers.join(':'), upper!, work!, merged!);
+    expect(readFileSync(join(merged!, 'usr/bin/alias'), 'utf8')).toBe('tool');
+    expect(statSync(join(merged!, 'usr/bin/alias')).ino).toBe(statSync(join(merged!, 'usr/bin/tool')).ino);
+    await expect(
+      applyLayer(upper!, [link('y', 'usr/bin/tool')], { ...opts, hardlinkToLower: 'copy' as 'error' }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+  });
+
   it('diffOverlayUpper on a real mount gives the layer that turns lower into merged', async () => {
     const [lower, upper, work, merged, target] = dirs5('lower', 'upper', 'work', 'merged', 'target');
     const base = buildTar([

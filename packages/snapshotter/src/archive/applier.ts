@@ -4,6 +4,7 @@
 // chmod, times (G4). Directory times are set after the layer, when no child can change
 // them any more. Whiteouts follow rule 1 and live in whiteouts.ts.
 import { closeSync, fchmodSync, fstatSync, writeSync } from 'node:fs';
+import { copyUp } from './copy-up.js';
 import { ownAndXattrs, readUmask } from './entry-metadata.js';
 import { InvalidLayerError, LayerIoError, LayerPathEscapeError } from './errors.js';
 import { classifyEntry, type LayerEvent, pathKey } from './layer-events.js';
@@ -37,6 +38,8 @@ export interface ApplierOptions {
   readonly lowerFds: readonly number[];
   readonly rootless: boolean;
   readonly realRoot: boolean;
+  /** C11: what to do with a hardlink whose target only a lower layer has. */
+  readonly hardlinkToLower: 'error' | 'materialize';
   readonly warn: (message: string) => void;
 }
 
@@ -288,8 +291,15 @@ export class LayerApplier implements TarHandler {
     const path = h.linkname.split('/').filter((c) => c !== '' && c !== '.');
     const clean: string[] = [];
     for (const c of path) c === '..' ? clean.pop() : clean.push(c);
-    const dir = clean.length > 0 ? this.resolver.resolveDir(clean.slice(0, -1)) : null;
+    let dir = clean.length > 0 ? this.resolver.resolveDir(clean.slice(0, -1)) : null;
     const name = clean[clean.length - 1];
+    if (this.opts.hardlinkToLower === 'materialize' && name !== undefined && (!dir || kindAt(dir.fd, name) === null)) {
+      // C11 opt-in: the target only a lower layer has is copied up, then linked.
+      if (this.opts.lowerFds.length > 0) {
+        dir = this.parentOf(clean, h.name);
+        copyUp(this.opts.lowerFds, clean, dir.fd, h.name, this.opts.rootless);
+      }
+    }
     if (!dir || name === undefined || kindAt(dir.fd, name) === null) {
       throw new LayerPathEscapeError(
         h.name,

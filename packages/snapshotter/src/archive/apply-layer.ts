@@ -39,6 +39,14 @@ export interface ApplyOptions {
    * @default []
    */
   readonly lowerdirs?: readonly string[];
+  /**
+   * Overlay mode with `lowerdirs`: a hardlink whose target only a lower layer has (C11)
+   * is `'error'` (ERR_LAYER_PATH_ESCAPE, what the spec allows) or `'materialize'`d: the
+   * target is copied up into the upperdir (content, owner, mode, xattrs, times), then
+   * linked, so both names share the copy as they shared the lower file.
+   * @default 'error'
+   */
+  readonly hardlinkToLower?: 'error' | 'materialize';
   /** Used only for progress totals. */
   readonly expectedSize?: number;
   readonly signal?: AbortSignal;
@@ -106,6 +114,13 @@ export async function applyLayer(root: string, layer: LayerSource, opts: ApplyOp
       code: 'ERR_INVALID_ARG_VALUE',
     });
   }
+  const hardlinkToLower = opts.hardlinkToLower ?? 'error';
+  if (hardlinkToLower !== 'error' && hardlinkToLower !== 'materialize') {
+    throw Object.assign(
+      new TypeError(`The "hardlinkToLower" option must be 'error' or 'materialize'; got ${String(hardlinkToLower)}`),
+      { code: 'ERR_INVALID_ARG_VALUE' },
+    );
+  }
   if (process.platform !== 'linux')
     throw new ArchiveUnsupportedError('applyLayer needs Linux (openat2 RESOLVE_IN_ROOT)');
   if (!statSync(root).isDirectory()) {
@@ -143,6 +158,7 @@ export async function applyLayer(root: string, layer: LayerSource, opts: ApplyOp
     whiteouts,
     lowerFds,
     rootless,
+    hardlinkToLower,
     realRoot: !rootless && process.getuid?.() === 0,
     warn,
   });
