@@ -4,7 +4,7 @@
 // re-attaches to it; removes the cgroup parents recorded at start and stray files.
 import { readdir, rm } from 'node:fs/promises';
 import { AttachedContainer } from './attached-container.js';
-import { removeRecorded } from './internal/recorded-cleanup.js';
+import { idsWithPidDirPlans, removeRecorded } from './internal/recorded-cleanup.js';
 import { Runc } from './runc.js';
 import type { ContainerStatus } from './runc-types.js';
 
@@ -64,6 +64,8 @@ export async function reconcile(runtime: Runc | string, opts: ReconcileOptions =
       if (m[2] === 'cgroups.json') await removeRecorded(rt, m[1] as string);
       else await rm(`${rt.root}/${name}`, { force: true });
     }
+    // Plans kept beside the pid file in /dev/shm (pid-dir.ts) name the root they belong to.
+    for (const id of idsWithPidDirPlans(rt)) if (!known.has(id) && keep(id)) await removeRecorded(rt, id);
   }
   return out;
 }

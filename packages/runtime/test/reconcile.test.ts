@@ -71,6 +71,31 @@ describe('reconcile with a fake runtime', () => {
     }
   });
 
+  it('a plan kept in its /dev/shm pid directory is acted on for its own root only', async () => {
+    process.env.FAKE_RUNC_EMPTY = '1';
+    const root = join(dir, 'root');
+    await mkdir(root);
+    const mine = await mkdtemp('/dev/shm/ctrkit-pid-gone-');
+    const theirs = await mkdtemp('/dev/shm/ctrkit-pid-elsewhere-');
+    const victim = join(dir, 'not-a-cgroup');
+    await mkdir(victim);
+    try {
+      await writeFile(join(mine, 'gone.pid'), '123');
+      await writeFile(join(mine, 'plan.json'), JSON.stringify({ root, cgroups: [victim], pidDir: mine }));
+      await writeFile(
+        join(theirs, 'plan.json'),
+        JSON.stringify({ root: join(dir, 'other-root'), cgroups: [], pidDir: theirs }),
+      );
+      await reconcile(new Runc({ binary: FAKE, root }));
+      expect(existsSync(mine)).toBe(false);
+      expect(existsSync(join(theirs, 'plan.json'))).toBe(true);
+      expect((await stat(victim)).isDirectory()).toBe(true);
+    } finally {
+      await rm(mine, { recursive: true, force: true });
+      await rm(theirs, { recursive: true, force: true });
+    }
+  });
+
   it('a filter limits what is touched', async () => {
     process.env.FAKE_RUNC_EMPTY = '1';
     const root = join(dir, 'root');

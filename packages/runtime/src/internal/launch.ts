@@ -43,37 +43,39 @@ export interface RunFiles {
   readonly pidFile: string;
   /** The private directory holding the pid file (pid-dir.ts), or null when it is in the root. */
   readonly pidDir: string | null;
-  /** Whether a clean-up plan was recorded (there is nothing to record without cgroup parents or a pid dir). */
-  readonly recorded: boolean;
+  /** The recorded clean-up plan, or null (nothing to record without cgroup parents or a pid dir). */
+  readonly planPath: string | null;
 }
 
 /**
  * Places the pid file, clears stale per-container files (a leftover pid file or log would
  * be misread), and records the clean-up plan reconcile() uses after a crash of this process.
- * In a root on tmpfs the plan is written here, synchronously (~10 µs). On a disk filesystem a
- * create can wait for the journal (0.3-0.5 ms measured while others wrote to the disk, more at
- * times): there it is written by the thread pool while the container starts, and `planWritten`
- * is awaited before Container.run resolves.
+ * On a memory filesystem (the pid directory in /dev/shm, or a tmpfs root) the plan is written
+ * here, synchronously (~10 µs). In a root on disk (only when /dev/shm is unusable) a create can
+ * wait for the journal (0.3-0.5 ms measured while others wrote to the disk, and its kernel work
+ * competes with runc's start): there it is written by the thread pool while the container
+ * starts, and `planWritten` is awaited before Container.run resolves.
  */
 function prepare(ctx: LaunchContext): { files: RunFiles; planWritten: Promise<void> | null } {
   const { runtime, id, plan } = ctx;
   runtime.ensureRoot();
   const { path: pidFile, dir: pidDir } = pidFileLocation(runtime.root, id);
   const recorded = plan.length > 0 || pidDir !== null;
-  const planPath = recordedPlanPath(runtime.root, id);
-  const memoryRoot = onMemoryFs(runtime.root);
+  const planPath = recorded ? recordedPlanPath(runtime.root, id, pidDir) : null;
+  const body = encodePlan({ root: runtime.root, cgroups: plan, pidDir });
+  const inMemory = pidDir !== null || onMemoryFs(runtime.root);
   try {
     // Normally absent: looked for first, as a failed unlink costs a thrown error.
     if (pidDir === null && existsSync(pidFile)) unlinkQuiet(pidFile);
     if (existsSync(runtime.logPath(id))) unlinkQuiet(runtime.logPath(id));
-    if (recorded && memoryRoot) writeFileSync(planPath, encodePlan({ cgroups: plan, pidDir }));
+    if (planPath !== null && inMemory) writeFileSync(planPath, body);
   } catch (err) {
     if (pidDir !== null) removePidFile(pidDir, id);
     throw err;
   }
-  const planWritten = recorded && !memoryRoot ? writeFile(planPath, encodePlan({ cgroups: plan, pidDir })) : null;
+  const planWritten = planPath !== null && !inMemory ? writeFile(planPath, body) : null;
   planWritten?.catch(() => {}); // observed by the caller
-  return { files: { pidFile, pidDir, recorded }, planWritten };
+  return { files: { pidFile, pidDir, planPath }, planWritten };
 }
 
 export async function launchForeground(ctx: LaunchContext, stdio: 'pipe' | 'inherit' | 'ignore'): Promise<Launched> {
@@ -210,9 +212,11 @@ export async function cleanup(
     });
   }
   removeCgroupLeftovers(plan);
-  if (files.pidDir !== null) removePidFile(files.pidDir, id);
-  else unlinkQuiet(files.pidFile);
   unlinkQuiet(runtime.logPath(id));
   // The plan goes last: until everything it names is gone, reconcile() may still need it.
-  if (files.recorded) unlinkQuiet(recordedPlanPath(runtime.root, id));
+  if (files.pidDir !== null) removePidFile(files.pidDir, id);
+  else {
+    unlinkQuiet(files.pidFile);
+    if (files.planPath !== null) unlinkQuiet(files.planPath);
+  }
 }
