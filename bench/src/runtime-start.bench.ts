@@ -1,12 +1,13 @@
 // Start-to-exit of a `true` container: ctrkit's Container.run + wait() against
-// `runc run` spawned directly on the same bundle (what a shell user types), in one
-// run. Then 20 containers started concurrently: total wall time and per-container median.
+// `runc run` spawned directly on the same kind of bundle (what a shell user types), in
+// one run, and against `runc run` with the flags ours passes. Then 20 containers started
+// concurrently: total wall time and per-container median.
 import { spawn } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm, rmdir, symlink, unlink, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bundle, Container, Runc, type RuncProcess, type RunOptions, specFromImage } from '@ctrkit/runtime';
-import { measure, report, type Sample } from './harness.js';
+import { report, type Sample } from './harness.js';
 
 const HIERARCHIES = [
   'blkio',
@@ -34,9 +35,17 @@ async function rootfs(dir: string): Promise<string> {
   return dir;
 }
 
-function runcRun(root: string, bundle: string, id: string, flags: string[] = []): Promise<number | null> {
+function runcRun(
+  root: string,
+  bundle: string,
+  id: string,
+  flags: string[] = [],
+  runFlags: string[] = [],
+): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn('runc', ['--root', root, ...flags, 'run', '--bundle', bundle, id], { stdio: 'ignore' });
+    const child = spawn('runc', ['--root', root, ...flags, 'run', '--bundle', bundle, ...runFlags, id], {
+      stdio: 'ignore',
+    });
     child.once('error', reject);
     child.once('exit', (code) => resolve(code));
   });
@@ -71,6 +80,8 @@ function median(xs: number[]): number {
 
 const dir = await mkdtemp(join(tmpdir(), 'ctrkit-bench-runtime-'));
 const tag = `ctkbench${process.pid.toString(36)}`;
+// The flags peer's pid files, where ours keeps them when the root is on a disk filesystem.
+const flagsPidDir = await mkdtemp('/dev/shm/ctkbench-pid-');
 try {
   const fs = await rootfs(join(dir, 'rootfs'));
   const root = join(dir, 'state');
@@ -84,53 +95,61 @@ try {
   const oursBundle = await mk('ours', `${tag}o`);
   const peerBundle = await mk('peer', `${tag}p`);
   let n = 0;
-  const reps = 60;
-  // Interleave: one of ours, one of the peer, so machine noise hits both alike.
+  const reps = 150;
   const oursS: number[] = [];
   const peerS: number[] = [];
-  // runc with the flags ours passes (a JSON log and a pid file), to separate runc's extra work from ours.
+  // runc with the flags ours passes (a JSON log in the root, a pid file where ours keeps it
+  // when the root is on a disk filesystem), to separate runc's extra work from ours.
   const flagsS: number[] = [];
   const flagsBundle = await mk('flags', `${tag}f`);
   const beforeSpawn: number[] = [];
   const afterExit: number[] = [];
+  const oursRuncSpan: number[] = [];
+  const variants = [
+    async (record: boolean) => {
+      const t0 = performance.now();
+      const c = await Container.run({ id: `o${n++}`, bundle: oursBundle, runtime: runc, stdio: 'ignore' });
+      const r = await c.wait();
+      const t1 = performance.now();
+      if (r.exitCode !== 0) throw new Error(`ours exited ${r.exitCode}`);
+      if (!record) return;
+      oursS.push(t1 - t0);
+      beforeSpawn.push(tSpawn - t0);
+      afterExit.push(t1 - tExit);
+      oursRuncSpan.push(tExit - tSpawn);
+    },
+    async (record: boolean) => {
+      const t0 = performance.now();
+      const code = await runcRun(root, peerBundle.dir, `p${n++}`);
+      const t1 = performance.now();
+      if (code !== 0) throw new Error(`runc run exited ${code}`);
+      if (record) peerS.push(t1 - t0);
+      await removeParent(`${tag}p`);
+    },
+    async (record: boolean) => {
+      const id = `f${n++}`;
+      const pidFile = join(flagsPidDir, `${id}.pid`);
+      const t0 = performance.now();
+      const code = await runcRun(
+        root,
+        flagsBundle.dir,
+        id,
+        ['--log', join(root, `${id}.log.json`), '--log-format', 'json'],
+        ['--pid-file', pidFile],
+      );
+      const t1 = performance.now();
+      if (code !== 0) throw new Error(`runc run exited ${code}`);
+      if (record) flagsS.push(t1 - t0);
+      await unlink(pidFile);
+      await unlink(join(root, `${id}.log.json`));
+      await removeParent(`${tag}f`);
+    },
+  ];
+  // Interleaved, one of each per round, the order rotating so that what ran just before
+  // (and the kernel's deferred cgroup teardown it leaves) falls on each alike.
   for (let i = 0; i < reps + 3; i++) {
-    const a = await measure(
-      async () => {
-        const t0 = performance.now();
-        const c = await Container.run({ id: `o${n++}`, bundle: oursBundle, runtime: runc, stdio: 'ignore' });
-        const r = await c.wait();
-        const t1 = performance.now();
-        if (r.exitCode !== 0) throw new Error(`ours exited ${r.exitCode}`);
-        beforeSpawn.push(tSpawn - t0);
-        afterExit.push(t1 - tExit);
-      },
-      { warmup: 0, reps: 1 },
-    );
-    const b = await measure(
-      async () => {
-        const code = await runcRun(root, peerBundle.dir, `p${n++}`);
-        if (code !== 0) throw new Error(`runc run exited ${code}`);
-      },
-      { warmup: 0, reps: 1, after: () => removeParent(`${tag}p`) },
-    );
-    const f = await measure(
-      async () => {
-        const id = `f${n++}`;
-        const code = await runcRun(root, flagsBundle.dir, id, [
-          '--log',
-          join(root, `${id}.log.json`),
-          '--log-format',
-          'json',
-        ]);
-        if (code !== 0) throw new Error(`runc run exited ${code}`);
-      },
-      { warmup: 0, reps: 1, after: () => removeParent(`${tag}f`) },
-    );
-    if (i >= 3) {
-      oursS.push(a.median);
-      peerS.push(b.median);
-      flagsS.push(f.median);
-    }
+    for (let j = 0; j < variants.length; j++)
+      await (variants[(i + j) % variants.length] as (r: boolean) => Promise<void>)(i >= 3);
   }
   const sample = (xs: number[]): Sample => ({
     median: median(xs),
@@ -142,12 +161,22 @@ try {
     name: 'runtime-start',
     description:
       'start-to-exit of a `true` container (busybox rootfs, runc spec namespaces, absolute cgroupsPath): Container.run + wait() vs `runc run` spawned on the same kind of bundle',
-    inputs: { runtime: (await runc.version()).version, reps, warmup: 3, interleaved: true },
+    inputs: { runtime: (await runc.version()).version, reps, warmup: 3, interleaved: 'rotating order' },
     ours: sample(oursS),
-    peers: { 'runc run': sample(peerS), 'runc run --log json': sample(flagsS) },
+    peers: { 'runc run': sample(peerS), 'runc run --log json --pid-file': sample(flagsS) },
     goals: { 'ours/runc run': '<= 1.10' },
     extra: {
       overheadMs: Number((median(oursS) - median(peerS)).toFixed(2)),
+      // Ours minus the peer run next to it in the same round: slow swings of the machine's
+      // load cancel out, which a difference of medians taken over the whole run keeps.
+      pairedOverheadMs: Number(median(oursS.map((o, i) => o - (peerS[i] as number))).toFixed(2)),
+      pairedRatio: Number(median(oursS.map((o, i) => o / (peerS[i] as number))).toFixed(3)),
+      // From our spawn of runc to its exit, against the same flags run from here: whether our
+      // own work while runc runs (pid-file watch, plan write) slows runc down.
+      runcSpanMs: {
+        ours: Number(median(oursRuncSpan).toFixed(2)),
+        'runc run --log json --pid-file': Number(median(flagsS).toFixed(2)),
+      },
       // Our own work per container, timed directly (medians): goal overhead <= 2 ms.
       ownWorkMs: {
         beforeSpawn: Number(median(beforeSpawn).toFixed(2)),
@@ -174,7 +203,8 @@ try {
   const cleanTotal: number[] = [];
   const cleanPer: number[] = [];
   const cleanBundles = await Promise.all(Array.from({ length: conc }, (_, i) => mk(`r${i}`, `${tag}r${i}`)));
-  for (let round = 0; round < 4; round++) {
+  const rounds = 6;
+  for (let round = 0; round < rounds + 1; round++) {
     let t0 = performance.now();
     await Promise.all(
       bundles.map(async (b, i) => {
@@ -205,8 +235,8 @@ try {
   }
   report({
     name: 'runtime-start-concurrent',
-    description: `${conc} \`true\` containers started concurrently: total wall time, Container.run + wait() vs \`runc run\`, and vs \`runc run\` plus removing the cgroup parents it leaves (3 rounds after a warm-up)`,
-    inputs: { concurrency: conc, rounds: 3 },
+    description: `${conc} \`true\` containers started concurrently: total wall time, Container.run + wait() vs \`runc run\`, and vs \`runc run\` plus removing the cgroup parents it leaves (${rounds} rounds after a warm-up)`,
+    inputs: { concurrency: conc, rounds },
     ours: sample(oursTotal),
     peers: { 'runc run': sample(peerTotal), 'runc run + rmdir parents': sample(cleanTotal) },
     extra: {
@@ -226,4 +256,5 @@ try {
   await removeParent(`${tag}p`);
   await removeParent(`${tag}f`);
   await rm(dir, { recursive: true, force: true });
+  await rm(flagsPidDir, { recursive: true, force: true });
 }
