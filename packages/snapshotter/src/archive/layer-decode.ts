@@ -2,11 +2,12 @@
 // hashing both sides in the same pass: the compressed digest and size (blob
 // verification) and the diffID (sha256 of the uncompressed tar, trailing bytes included).
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { InvalidLayerError } from './errors.js';
+import { GunzipWorker } from './gunzip-worker.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
@@ -52,21 +53,29 @@ export class LayerDecoder {
   #done = false;
   readonly #source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   readonly #signal: AbortSignal | undefined;
+  /** A gzip file is decoded off this thread (gunzip-worker.ts). */
+  #worker: GunzipWorker | undefined;
 
   constructor(source: LayerSource, signal?: AbortSignal) {
-    this.#source = typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_SIZE }) : source;
+    if (typeof source === 'string' && isGzipFile(source)) {
+      this.#worker = new GunzipWorker(source, { signal, readSize: READ_SIZE, chunkSize: INFLATE_CHUNK });
+      this.#source = [];
+    } else {
+      this.#source = typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_SIZE }) : source;
+    }
     this.#signal = signal;
   }
 
   get compression(): Compression {
-    return this.#compression;
+    return this.#worker ? 'gzip' : this.#compression;
   }
   /** Compressed bytes read so far (for progress). */
   get bytesRead(): number {
-    return this.#size;
+    return this.#worker ? this.#worker.bytesRead : this.#size;
   }
 
   digests(): LayerDigests {
+    if (this.#worker) return this.#worker.digests();
     if (!this.#done) throw new Error('LayerDecoder.digests() called before the stream was fully read');
     return {
       compression: this.#compression,
@@ -79,6 +88,10 @@ export class LayerDecoder {
 
   /** Uncompressed tar chunks. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    if (this.#worker) {
+      yield* this.#worker;
+      return;
+    }
     const it = this.#hashed()[Symbol.asyncIterator]();
     // Peek until 4 bytes (or EOF) decide the compression.
     const head: Uint8Array[] = [];
@@ -121,6 +134,22 @@ export class LayerDecoder {
       this.#size += chunk.length;
       yield chunk;
     }
+  }
+}
+
+/** True when the file starts with the gzip magic (a read error is left for the stream to report). */
+function isGzipFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && detectCompression(head) === 'gzip';
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ARCHIVE_ERROR_CODES } from '../../src/archive/errors.js';
@@ -71,5 +73,63 @@ describe('error codes', () => {
       'ERR_LAYER_IO',
       'ERR_UNSUPPORTED',
     ]);
+  });
+});
+
+describe('LayerDecoder on a gzip file path (the worker-thread decoder)', () => {
+  const withFile = async (bytes: Uint8Array, fn: (path: string) => Promise<void>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctrkit-gzw-'));
+    try {
+      const path = join(dir, 'layer.tar.gz');
+      writeFileSync(path, bytes);
+      await fn(path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('gives the same bytes and digests as decoding the same blob in-thread', async () => {
+    // Big enough for many 128 KiB chunks, so the credit window is exercised.
+    const tar = Buffer.concat([buildTar([F('a', 'x'.repeat(3 << 20)), F('b', 'y'.repeat(5000))]), Buffer.from('tail')]);
+    const gz = gzipSync(tar);
+    await withFile(gz, async (path) => {
+      const d = new LayerDecoder(path);
+      const parts: Uint8Array[] = [];
+      for await (const c of d) parts.push(Buffer.from(c));
+      expect(Buffer.concat(parts).equals(tar)).toBe(true);
+      expect(d.compression).toBe('gzip');
+      expect(d.bytesRead).toBeGreaterThan(0);
+      expect(d.digests()).toEqual({
+        compression: 'gzip',
+        compressedDigest: sha(gz),
+        size: gz.length,
+        diffId: sha(tar),
+        uncompressedSize: tar.length,
+      });
+    });
+  });
+
+  it('corrupt gzip data is ERR_INVALID_LAYER; an abort stops it with the reason', async () => {
+    const gz = gzipSync(buildTar([F('a', 'x'.repeat(1 << 20))]));
+    const bad = Buffer.from(gz);
+    bad.fill(0x55, 20, 60);
+    await withFile(bad, async (path) => {
+      const d = new LayerDecoder(path);
+      await expect(
+        (async () => {
+          for await (const _ of d);
+        })(),
+      ).rejects.toMatchObject({ code: 'ERR_INVALID_LAYER' });
+    });
+    await withFile(gzipSync(Buffer.alloc(8 << 20, 1)), async (path) => {
+      const ac = new AbortController();
+      const d = new LayerDecoder(path, ac.signal);
+      const reason = new Error('stop');
+      await expect(
+        (async () => {
+          for await (const _ of d) ac.abort(reason);
+        })(),
+      ).rejects.toBe(reason);
+    });
   });
 });
