@@ -141,6 +141,8 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
         ],
         host.batch.bind(host),
       );
+      // Settled below; until then a failure must not count as an unhandled rejection.
+      hostChain.catch(() => {});
       const pod = await podConn.catch(async (err: unknown) => {
         await hostChain.catch(() => {}); // settled (and its undos registered) before the rollback
         throw err;
