@@ -21,6 +21,24 @@ const parentOf = (p: string) => {
   return i < 0 ? '' : p.slice(0, i);
 };
 
+/**
+ * Hardlink groups in walk order: the first name of an inode is written as itself, every
+ * later one as a hardlink to it.
+ */
+export class HardlinkGroups {
+  readonly #first = new Map<string, string>();
+
+  /** `e` as a plain entry (the first name of its inode) or as a hardlink to that first name. */
+  entry(e: TreeEntry): DiffOp {
+    if (e.type === 'dir' || e.nlink < 2) return { kind: 'entry', entry: e };
+    const k = `${e.dev}:${e.ino}`;
+    const to = this.#first.get(k);
+    if (to !== undefined) return { kind: 'entry', entry: e, hardlinkTo: to };
+    this.#first.set(k, e.path);
+    return { kind: 'entry', entry: e };
+  }
+}
+
 function sameXattrs(a: ReadonlyMap<string, Buffer>, b: ReadonlyMap<string, Buffer>): boolean {
   const ka = [...a.keys()].filter((k) => !isExcludedXattr(k));
   const kb = [...b.keys()].filter((k) => !isExcludedXattr(k));
@@ -133,20 +151,8 @@ export function planDiff(
 
   type Item = { key: string[]; op: DiffOp };
   const items: Item[] = [];
-  const firstOfGroup = new Map<string, string>();
-  const ordered = upper.filter((u) => emit.has(u.path));
-  for (const u of ordered) {
-    let hardlinkTo: string | undefined;
-    if (u.type !== 'dir' && u.nlink > 1) {
-      const k = `${u.dev}:${u.ino}`;
-      hardlinkTo = firstOfGroup.get(k);
-      if (hardlinkTo === undefined) firstOfGroup.set(k, u.path);
-    }
-    items.push({
-      key: pathKey(u.path),
-      op: hardlinkTo === undefined ? { kind: 'entry', entry: u } : { kind: 'entry', entry: u, hardlinkTo },
-    });
-  }
+  const links = new HardlinkGroups();
+  for (const u of upper) if (emit.has(u.path)) items.push({ key: pathKey(u.path), op: links.entry(u) });
   for (const p of deleted)
     if (!opaque.has(parentOf(p))) items.push({ key: pathKey(p), op: { kind: 'whiteout', path: p } });
   for (const d of opaque) items.push({ key: [...pathKey(d), ''], op: { kind: 'opaque', dir: d } });
@@ -163,18 +169,6 @@ export function planDiff(
  * first. Nothing needs the whole walk, so the layer can start while the walk goes on.
  */
 export function* planAdded(upper: Iterable<TreeEntry>): Generator<DiffOp> {
-  const firstOfGroup = new Map<string, string>();
-  for (const u of upper) {
-    if (u.type === 'socket') continue;
-    if (u.type !== 'dir' && u.nlink > 1) {
-      const k = `${u.dev}:${u.ino}`;
-      const to = firstOfGroup.get(k);
-      if (to !== undefined) {
-        yield { kind: 'entry', entry: u, hardlinkTo: to };
-        continue;
-      }
-      firstOfGroup.set(k, u.path);
-    }
-    yield { kind: 'entry', entry: u };
-  }
+  const groups = new HardlinkGroups();
+  for (const u of upper) if (u.type !== 'socket') yield groups.entry(u);
 }

@@ -1,7 +1,7 @@
 // diffTrees(): the layer that turns `lower` into `upper`, from two lexical walks.
 // diffOverlayUpper(): the fast path that reads only an overlayfs upperdir.
 import { statSync } from 'node:fs';
-import { type DiffOp, planAdded, planDiff } from './diff-plan.js';
+import { type DiffOp, HardlinkGroups, planAdded, planDiff } from './diff-plan.js';
 import { ArchiveUnsupportedError } from './errors.js';
 import { type DiffCompression, LayerStream } from './layer-stream.js';
 import { writeLayer } from './layer-writer.js';
@@ -102,7 +102,7 @@ export function diffOverlayUpper(upperdir: string, lowerdirs: readonly string[],
 }
 
 function* planUpper(upper: Iterable<TreeEntry>): Generator<DiffOp> {
-  const firstOfGroup = new Map<string, string>();
+  const groups = new HardlinkGroups();
   for (const e of upper) {
     for (const k of e.xattrs.keys()) {
       if (OVERLAY_XATTRS.some((p) => k === `${p}redirect` || k === `${p}metacopy`)) {
@@ -116,16 +116,7 @@ function* planUpper(upper: Iterable<TreeEntry>): Generator<DiffOp> {
       yield { kind: 'whiteout', path: e.path };
       continue;
     }
-    if (e.type !== 'dir' && e.nlink > 1) {
-      const k = `${e.dev}:${e.ino}`;
-      const to = firstOfGroup.get(k);
-      if (to !== undefined) {
-        yield { kind: 'entry', entry: e, hardlinkTo: to };
-        continue;
-      }
-      firstOfGroup.set(k, e.path);
-    }
-    yield { kind: 'entry', entry: e };
+    yield groups.entry(e);
     if (e.type === 'dir' && OVERLAY_XATTRS.some((p) => e.xattrs.get(`${p}opaque`)?.toString() === 'y')) {
       yield { kind: 'opaque', dir: e.path };
     }
