@@ -225,6 +225,27 @@ describe('docker archives', () => {
     expect(fromFile!.descriptor).toEqual(fromStream!.descriptor);
   });
 
+  it('an abort stops a file read inside a large member and adds nothing', async () => {
+    const store = await ContentStore.open(join(dir, 's'));
+    const { ImageBuilder } = await import('../src/index.js');
+    const b = new ImageBuilder({ store });
+    const { randomBytes } = await import('node:crypto');
+    await b.addLayerTar([await tarOf({ big: randomBytes(48 << 20).toString('latin1') })], { compression: 'none' });
+    const file = join(dir, 'big.tar');
+    await b.toDockerArchive(file, ['x:1']);
+    const other = await ContentStore.open(join(dir, 'o'));
+    const ac = new AbortController();
+    const reading = readDockerArchive(file, { store: other, signal: ac.signal });
+    // Abort once the layer's ingest has started.
+    for (let i = 0; i < 2000 && (await other.listStatuses()).length === 0; i++)
+      await new Promise((r) => setImmediate(r));
+    const reason = new Error('stop');
+    ac.abort(reason);
+    await expect(reading).rejects.toBe(reason);
+    expect(await blobCount(other)).toBe(0);
+    expect(await other.listStatuses()).toEqual([]);
+  });
+
   it('a file that ends inside a member fails typed and adds nothing', async () => {
     const { store, image } = await sampleImage(dir);
     const file = join(dir, 'img.tar');

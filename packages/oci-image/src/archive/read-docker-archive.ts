@@ -95,8 +95,10 @@ export async function readDockerArchive(
     await Promise.allSettled(commits);
     // Leave the store as it was: drop the blobs this read added.
     for (const d of added) await store.delete(d).catch(() => {});
+    // An abort wins over whatever it interrupted (a member's ingest wraps what it sees).
+    if (signal?.aborted) throw abortError(signal);
     if (err instanceof OciImageError) throw err;
-    if ((err as Error).name === 'AbortError' || signal?.aborted) throw signal ? abortError(signal) : err;
+    if ((err as Error).name === 'AbortError') throw err;
     throw new OciImageError('ERR_INVALID_ARCHIVE', `cannot read the docker archive: ${(err as Error).message}`, {
       cause: err,
     });
@@ -138,6 +140,13 @@ async function fileEntries(path: string): Promise<Entries> {
     });
   }
   let cancelled: Error | undefined;
+  // An abort stops a member mid-way too, at the next 1 MiB read.
+  async function* ranged(offset: number, size: number): AsyncGenerator<Buffer> {
+    for await (const c of readRangeReusing(fh, offset, size, WRITE_RUN)) {
+      if (cancelled) throw cancelled;
+      yield c;
+    }
+  }
   async function* walk(): AsyncGenerator<Entry> {
     for await (const m of tarFileMembers(fh)) {
       if (cancelled) throw cancelled;
@@ -146,7 +155,7 @@ async function fileEntries(path: string): Promise<Entries> {
         linkname: m.linkname,
         type: m.type === 'file' || m.type === 'link' || m.type === 'symlink' ? m.type : 'other',
         size: m.size,
-        body: () => readRangeReusing(fh, m.offset, m.size, WRITE_RUN),
+        body: () => ranged(m.offset, m.size),
         transient: true,
         read: () => readRange(fh, m.offset, m.size),
         skip: () => {},
