@@ -93,7 +93,7 @@ describe('LayerDecoder on a gzip file path (the worker-thread decoder)', () => {
     const tar = Buffer.concat([buildTar([F('a', 'x'.repeat(3 << 20)), F('b', 'y'.repeat(5000))]), Buffer.from('tail')]);
     const gz = gzipSync(tar);
     await withFile(gz, async (path) => {
-      const d = new LayerDecoder(path);
+      const d = new LayerDecoder(path, undefined, { workerMinBytes: 0 });
       const parts: Uint8Array[] = [];
       for await (const c of d) parts.push(Buffer.from(c));
       expect(Buffer.concat(parts).equals(tar)).toBe(true);
@@ -114,7 +114,7 @@ describe('LayerDecoder on a gzip file path (the worker-thread decoder)', () => {
     const bad = Buffer.from(gz);
     bad.fill(0x55, 20, 60);
     await withFile(bad, async (path) => {
-      const d = new LayerDecoder(path);
+      const d = new LayerDecoder(path, undefined, { workerMinBytes: 0 });
       await expect(
         (async () => {
           for await (const _ of d);
@@ -123,7 +123,7 @@ describe('LayerDecoder on a gzip file path (the worker-thread decoder)', () => {
     });
     await withFile(gzipSync(Buffer.alloc(8 << 20, 1)), async (path) => {
       const ac = new AbortController();
-      const d = new LayerDecoder(path, ac.signal);
+      const d = new LayerDecoder(path, ac.signal, { workerMinBytes: 0 });
       const reason = new Error('stop');
       await expect(
         (async () => {
