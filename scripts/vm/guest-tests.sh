@@ -16,7 +16,7 @@ packages/cgroups v2.system v2-controllers.system runc.system
 packages/netns topologies.system
 examples/pod-network pod-network.system
 packages/snapshotter snapshots-mount.system archive-overlay.system snapshots-unpack.system
-packages/runtime lifecycle.system
+packages/runtime lifecycle.system crun.system
 '
 if [ -n "${CTRKIT_VM_DIRS:-}" ]; then
   subset=$(for d in $CTRKIT_VM_DIRS; do echo "$d"; done)

@@ -9,3 +9,5 @@ const refusal = gate.ok && !missing('binary:crun') ? await crunRefusal() : null;
 if (refusal) console.warn(`[skip] crun.system.test.ts: crun refuses this host: ${refusal}`);
 
 containerSuite('crun', gate.ok && refusal === null);
+// The subreaper supervisor is where crun gets OOM detection and exact wait statuses.
+containerSuite('crun', gate.ok && refusal === null, 'subreaper');

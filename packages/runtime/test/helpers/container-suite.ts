@@ -71,7 +71,7 @@ export function containerSuite(binary: string, enabled: boolean, supervisor: 'ru
       const { id, bundle } = await env.bundle({ args: ['/nonexistent'] });
       const err = await Container.run({ id, bundle, runtime: env.runc, supervisor }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'ERR_RUNTIME' });
-      expect((err as Error).message).toMatch(/nonexistent.*no such file or directory/);
+      expect((err as Error).message).toMatch(/nonexistent.*no such file or directory/i);
       // The failed start left no container, no state, no pid directory and no cgroup behind.
       expect(await env.runc.list()).toEqual([]);
       expect(await readdir(env.runc.root)).toEqual([]);
@@ -135,7 +135,10 @@ export function containerSuite(binary: string, enabled: boolean, supervisor: 'ru
 
     it('a 32 MiB memory limit OOM-kills tail /dev/zero and wait() says so', async () => {
       const c = await run(['tail', '/dev/zero'], { resources: { memory: { limit: 32 * 1024 * 1024 } } });
-      expect(await c.wait()).toEqual({ exitCode: 137, signal: 'SIGKILL', oomKilled: true });
+      // A foreground run needs `run --keep` to read the counter before the cgroup goes;
+      // crun 1.8 has none, so there only the subreaper supervisor can tell (README).
+      const knows = supervisor === 'subreaper' || env.runc.supportsKeep;
+      expect(await c.wait()).toEqual({ exitCode: 137, signal: 'SIGKILL', oomKilled: knows });
     });
 
     it('a SIGKILL with a memory limit but no OOM is not reported as OOM', async () => {
