@@ -53,8 +53,14 @@ describe.runIf(gate.ok)('cgroup2 core (real kernel)', () => {
     expect(await waitFor(() => lines > 5)).toBe(true);
     await cg.freeze({ timeoutMs: 5000 });
     expect(await cg.freezerState()).toBe('frozen');
-    await sleepMs(50);
-    const a = lines;
+    // Lines written before the freeze may still be in the pipe; under emulation (the VM)
+    // reading them can take longer than any fixed pause, so wait until none arrive.
+    let a = lines;
+    for (let quiet = 0, tries = 0; quiet < 3 && tries < 30; tries++) {
+      await sleepMs(100);
+      quiet = lines === a ? quiet + 1 : 0;
+      a = lines;
+    }
     await sleepMs(400);
     expect(lines).toBe(a);
     await cg.thaw();
