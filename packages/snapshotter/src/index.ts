@@ -20,6 +20,7 @@ export {
 } from './archive/layer-decode.js';
 export { classifyEntry, cleanPath, type LayerEvent, OPAQUE_MARKER, WHITEOUT_PREFIX } from './archive/layer-events.js';
 export { type DiffCompression, type LayerDigest, LayerStream } from './archive/layer-stream.js';
+export type { MtimePrecision } from './archive/layer-writer.js';
 export type { EntryType, TarHeader, Timestamp } from './archive/tar-header.js';
 export { type TarHandler, TarParser } from './archive/tar-parser.js';
 export { END_OF_ARCHIVE, encodeHeader, padding, type WriteHeader } from './archive/tar-writer.js';

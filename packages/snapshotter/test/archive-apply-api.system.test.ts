@@ -95,5 +95,8 @@ describe.runIf(gate.ok)('applyLayer API', () => {
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
     expect(diffTrees(null, root, { compression: 'zstd', level: 19 }).compression).toBe('zstd');
+    expect(() => diffTrees(null, root, { mtimePrecision: 'ms' as 'second' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/mtimePrecision/) }),
+    );
   });
 });

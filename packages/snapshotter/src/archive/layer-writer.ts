@@ -1,6 +1,7 @@
 // Turns a diff plan into tar bytes: headers from the walk, file contents read in 1 MiB
 // pieces, whiteouts as empty mode-0 files at time 0, mtimes clamped to
-// SOURCE_DATE_EPOCH. Output is batched into ~1 MiB buffers for the compressor.
+// SOURCE_DATE_EPOCH and, by default, cut to whole seconds. Output is batched into
+// ~1 MiB buffers for the compressor.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { DiffOp } from './diff-plan.js';
 import { LayerIoError } from './errors.js';
@@ -10,9 +11,14 @@ import { END_OF_ARCHIVE, encodeHeader, padding } from './tar-writer.js';
 import type { TreeEntry } from './tree-walk.js';
 import { layerXattrs } from './xattr-policy.js';
 
+/** How much of an mtime a layer keeps. */
+export type MtimePrecision = 'second' | 'nanosecond';
+
 export interface LayerWriterOptions {
   /** Clamp every mtime to at most this (seconds since the epoch). */
   readonly sourceDateEpoch?: number;
+  /** @default 'second' (see DiffOptions.mtimePrecision) */
+  readonly mtimePrecision?: MtimePrecision;
   readonly signal?: AbortSignal;
   /** Called after each entry. */
   readonly onEntry?: () => void;
@@ -21,22 +27,30 @@ export interface LayerWriterOptions {
 const BATCH = 1 << 20;
 const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
 
-function clamp(t: Timestamp, sde: number | undefined): Timestamp {
-  return sde !== undefined && (t.sec > sde || (t.sec === sde && t.nsec > 0)) ? { sec: sde, nsec: 0 } : t;
+/** The mtime as written: clamped to SOURCE_DATE_EPOCH, then cut to whole seconds unless kept. */
+function layerTime(t: Timestamp, sde: number | undefined, precision: MtimePrecision): Timestamp {
+  if (sde !== undefined && (t.sec > sde || (t.sec === sde && t.nsec > 0))) return { sec: sde, nsec: 0 };
+  // nsec is always 0..999,999,999 over a floor of seconds, so dropping it rounds down.
+  return precision === 'second' && t.nsec !== 0 ? { sec: t.sec, nsec: 0 } : t;
 }
 
 function marker(name: string) {
   return encodeHeader({ name, type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: ZERO_TIME });
 }
 
-function entryHeader(e: TreeEntry, hardlinkTo: string | undefined, sde: number | undefined): Buffer {
+function entryHeader(
+  e: TreeEntry,
+  hardlinkTo: string | undefined,
+  sde: number | undefined,
+  precision: MtimePrecision,
+): Buffer {
   const name = e.path === '' ? './' : e.type === 'dir' ? `${e.path}/` : e.path;
   const common = {
     name,
     mode: e.mode,
     uid: e.uid,
     gid: e.gid,
-    mtime: clamp(e.mtime, sde),
+    mtime: layerTime(e.mtime, sde, precision),
     xattrs: layerXattrs(e.xattrs),
   };
   if (hardlinkTo !== undefined) return encodeHeader({ ...common, type: 'hardlink', size: 0, linkname: hardlinkTo });
@@ -57,6 +71,7 @@ function entryHeader(e: TreeEntry, hardlinkTo: string | undefined, sde: number |
  * concatenation (the per-file allocations showed up as GC time in the diff benchmark).
  */
 export async function* writeLayer(ops: Iterable<DiffOp>, opts: LayerWriterOptions = {}): AsyncGenerator<Buffer> {
+  const precision = opts.mtimePrecision ?? 'second';
   let batch = Buffer.allocUnsafe(BATCH);
   let fill = 0;
   const full: Buffer[] = [];
@@ -90,7 +105,7 @@ export async function* writeLayer(ops: Iterable<DiffOp>, opts: LayerWriterOption
       put(marker(op.dir === '' ? OPAQUE_MARKER : `${op.dir}/${OPAQUE_MARKER}`));
     } else {
       const e = op.entry;
-      put(entryHeader(e, op.hardlinkTo, opts.sourceDateEpoch));
+      put(entryHeader(e, op.hardlinkTo, opts.sourceDateEpoch, precision));
       if (e.type === 'file' && op.hardlinkTo === undefined && e.size > 0) {
         readContent(
           e,

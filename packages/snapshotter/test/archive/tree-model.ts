@@ -166,8 +166,11 @@ export function materialize(m: Model, root: string): void {
   utimensatSync(AT.FDCWD, root, 1_600_000_000_000_000_000n, 1_600_000_000_000_000_000n, 0);
 }
 
-/** A comparable description of a tree: one line per entry, plus hardlink groups. */
-export function describeTree(root: string): string[] {
+/**
+ * A comparable description of a tree: one line per entry, plus hardlink groups.
+ * `seconds` prints mtimes without their sub-second part (what a default diff keeps).
+ */
+export function describeTree(root: string, opts: { seconds?: boolean } = {}): string[] {
   const entries = walkTree(root);
   const groups = new Map<string, string[]>();
   const lines = entries.map((e: TreeEntry) => {
@@ -180,7 +183,7 @@ export function describeTree(root: string): string[] {
     if (e.type === 'file') extra = createHash('sha256').update(readFileSync(e.abs)).digest('hex').slice(0, 16);
     if (e.type === 'symlink') extra = `-> ${e.linkname}`;
     if (e.type === 'char' || e.type === 'block') extra = `${e.devmajor}:${e.devminor}`;
-    const mt = `${e.mtime.sec}.${e.mtime.nsec}`;
+    const mt = opts.seconds ? `${e.mtime.sec}` : `${e.mtime.sec}.${e.mtime.nsec}`;
     return `${e.path || '.'} ${e.type} ${e.mode.toString(8)} ${e.uid}:${e.gid} ${mt} ${x.join(',')} ${extra}`;
   });
   for (const g of groups.values()) lines.push(`link-group ${g.join(' ')}`);
