@@ -42,7 +42,8 @@ parentPort.on('message', (m) => {
 
 class DeflatePool {
   #workers: Worker[] = [];
-  #next = 0;
+  /** Blocks sent to each worker and not yet answered. */
+  #pending: number[] = [];
   #id = 0;
   #waiting = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
 
@@ -50,7 +51,9 @@ class DeflatePool {
     for (let i = 0; i < n; i++) {
       const w = new Worker(WORKER, { eval: true });
       w.unref();
+      this.#pending.push(0);
       w.on('message', (m: { id: number; out?: Uint8Array; error?: string }) => {
+        this.#pending[i]!--;
         const p = this.#waiting.get(m.id);
         this.#waiting.delete(m.id);
         if (m.error !== undefined || !m.out) p?.reject(new Error(`deflate failed: ${m.error}`));
@@ -66,7 +69,13 @@ class DeflatePool {
 
   deflate(buf: Buffer, level: number, final: boolean): Promise<Buffer> {
     const id = this.#id++;
-    const w = this.#workers[this.#next++ % this.#workers.length]!;
+    // To the worker with the fewest blocks queued, not round-robin: results are taken in
+    // order, and a worker that the scheduler slowed down would otherwise hold new blocks
+    // while the other sits idle.
+    let k = 0;
+    for (let i = 1; i < this.#pending.length; i++) if (this.#pending[i]! < this.#pending[k]!) k = i;
+    this.#pending[k]!++;
+    const w = this.#workers[k]!;
     const p = new Promise<Buffer>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
     p.catch(() => {}); // awaited in order by the caller; this only keeps an abandoned one from being "unhandled"
     // The block is handed over, not copied: the caller never touches it again.
@@ -124,7 +133,7 @@ export async function* gzipParallel(src: AsyncIterable<Uint8Array>, opts: GzipOp
         block = chunk as Buffer;
         fill = blockSize;
         submit(false);
-        if (inflight.length >= 2 * workers) yield await inflight.shift()!;
+        if (inflight.length >= 4 * workers) yield await inflight.shift()!;
         continue;
       }
       let off = 0;
@@ -136,8 +145,10 @@ export async function* gzipParallel(src: AsyncIterable<Uint8Array>, opts: GzipOp
         off += take;
         if (fill === blockSize) {
           submit(false);
-          // Two blocks per worker in flight keeps every worker busy while bounding memory.
-          if (inflight.length >= 2 * workers) yield await inflight.shift()!;
+          // Four blocks per worker in flight (8 MiB with two workers): results are taken in
+          // order, and the lookahead lets one worker run ahead while the scheduler holds
+          // the other (1.94 cores used vs 1.87 with two and round-robin, same rounds).
+          if (inflight.length >= 4 * workers) yield await inflight.shift()!;
         }
       }
     }

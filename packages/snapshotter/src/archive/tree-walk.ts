@@ -34,8 +34,12 @@ export interface WalkOptions {
 /** Byte order of UTF-8 names (what `LC_ALL=C sort` gives), independent of locale. */
 export function compareNames(a: string, b: string): number {
   if (a === b) return 0;
+  // Below U+D800, UTF-16 code units sort as UTF-8 bytes do, so only names with
+  // surrogate pairs (astral characters) need encoding; the walk sorts every directory.
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 export function entryType(st: BigIntStats): TreeEntry['type'] {
   if (st.isFile()) return 'file';
