@@ -13,7 +13,10 @@ export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promis
   }
 }
 
-/** A fresh directory the caller removes (e.g. in afterEach) with `rm(dir, { recursive: true })`. */
-export function makeTempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `ctrkit-${prefix}-`));
+/**
+ * A fresh directory the caller removes (e.g. in afterEach) with `rm(dir, { recursive: true })`.
+ * `base` defaults to the temp dir.
+ */
+export function makeTempDir(prefix: string, base: string = tmpdir()): Promise<string> {
+  return mkdtemp(join(base, `ctrkit-${prefix}-`));
 }
