@@ -14,14 +14,10 @@ import { mountSync, umountSync } from '@ctrkit/sys';
 import { makeTempDir, requires, uniqueName } from '@ctrkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffTrees } from '../src/archive/diff-trees.js';
-import { describeTree } from './archive/tree-model.js';
+import { describeContents } from './archive/tree-model.js';
 import { type Containerd, startContainerd } from './snapshots/containerd.js';
 
 const gate = requires('root', 'fs:overlay', 'binary:containerd', 'binary:ctr');
-
-/** Without the root's own line: who made the root differs, not what is in it. */
-// Whole-second mtimes: a default diff keeps no more (as containerd's and umoci's own).
-const tree = (dir: string) => describeTree(dir, { seconds: true }).filter((l) => !l.startsWith('. '));
 
 function write(root: string, files: Record<string, string>): void {
   for (const [p, body] of Object.entries(files)) {
@@ -111,12 +107,12 @@ describe.runIf(gate.ok)('containerd applies ctrkit diffs', () => {
         await containerd.ctr('images', 'import', '--snapshotter', driver, ...named, archives[compression]);
         const [m] = await containerd.view(driver, 'ctrkit-probe', top[compression]);
         if (m?.type === 'bind') {
-          expect(tree(m.source)).toEqual(tree(upper));
+          expect(describeContents(m.source)).toEqual(describeContents(upper));
         } else {
           expect(m?.type).toBe('overlay');
           mountSync('overlay', target, 'overlay', 0, m!.options.join(','));
           mounted = true;
-          expect(tree(target)).toEqual(tree(upper));
+          expect(describeContents(target)).toEqual(describeContents(upper));
         }
       } finally {
         if (mounted) umountSync(target);

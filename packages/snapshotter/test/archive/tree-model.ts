@@ -167,6 +167,15 @@ export function materialize(m: Model, root: string): void {
 }
 
 /**
+ * describeTree() without the root's own line (who made the root differs between us and a
+ * peer, not what is in it), mtimes to the second: a default diff keeps no more, as
+ * containerd's and umoci's own do.
+ */
+export function describeContents(root: string): string[] {
+  return describeTree(root, { seconds: true }).filter((l) => !l.startsWith('. '));
+}
+
+/**
  * A comparable description of a tree: one line per entry, plus hardlink groups.
  * `seconds` prints mtimes without their sub-second part (what a default diff keeps).
  */

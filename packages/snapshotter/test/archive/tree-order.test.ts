@@ -16,7 +16,7 @@ describe('compareNames', () => {
     );
   });
 
-  it('puts U+FFFD after an astral character, as the bytes do (UTF-16 would not)', () => {
+  it('puts U+FFFD before an astral character, as the bytes do (UTF-16 order would put it after)', () => {
     const astral = '\u{1F600}'; // F0 9F 98 80, UTF-16 D83D DE00
     const bmp = '\uFFFD'; // EF BF BD
     expect(compareNames(bmp, astral)).toBeLessThan(0);
