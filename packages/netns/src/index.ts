@@ -65,6 +65,7 @@ export {
   type LinkAddRequest,
   type LinkInfo,
   type LinkKind,
+  type LinkQueues,
   type LinkSetRequest,
   type NetnsTarget,
   type VxlanData,

@@ -1,6 +1,6 @@
 // `rt.links`: RTM_*LINK operations on one namespace, iproute2 verbs with names or indexes.
 import { closeSync, readSync, writeSync } from 'node:fs';
-import type { InetConf, LinkAddRequest, LinkKind, NetnsTarget } from './codec/link-codec.js';
+import type { InetConf, LinkAddRequest, LinkKind, LinkQueues, NetnsTarget } from './codec/link-codec.js';
 import {
   decodeLink,
   encodeInetConf,
@@ -29,7 +29,7 @@ export interface LinkAddOptions extends Omit<LinkAddRequest, 'master' | 'netns' 
   /** Underlay (macvlan; for ipip and vxlan use `ipip.link` / `vxlan.link` as an ifindex). */
   readonly link?: LinkRef;
   /** veth: the other end, optionally created directly in another namespace. */
-  readonly peer?: {
+  readonly peer?: LinkQueues & {
     readonly name: string;
     readonly netns?: NetnsArg;
     readonly mtu?: number;

@@ -30,6 +30,9 @@ describe('decoding recorded kernel replies', () => {
     });
     expect(byName.get('v1')?.address).toBe('4e:52:a6:fe:04:15');
     expect(byName.get('v0')).toMatchObject({ index: 3, kind: 'veth', mtu: 1400, address: '76:7b:13:92:40:8a' });
+    // A veth made without numtxqueues gets one queue per possible CPU (two on the capture machine).
+    expect(byName.get('v0')).toMatchObject({ numTxQueues: 2, numRxQueues: 2 });
+    expect(byName.get('lo')).toMatchObject({ numTxQueues: 1, numRxQueues: 1 });
     expect(byName.get('br0')).toMatchObject({ kind: 'bridge', up: false });
     expect(byName.get('vx0')).toMatchObject({ kind: 'vxlan', mtu: 1450 });
     expect(byName.get('mv0')).toMatchObject({ kind: 'macvlan', link: 3 });

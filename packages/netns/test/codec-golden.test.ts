@@ -20,6 +20,18 @@ const cases: { capture: string; ours: Buffer[] }[] = [
   { capture: 'veth', ours: [encodeLinkAdd({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })] },
   { capture: 'veth-up', ours: [encodeLinkAdd({ name: 'v0', kind: 'veth', up: true, peer: { name: 'v1' } })] },
   {
+    capture: 'veth-queues',
+    ours: [
+      encodeLinkAdd({
+        name: 'v0',
+        kind: 'veth',
+        numTxQueues: 1,
+        numRxQueues: 1,
+        peer: { name: 'v1', numTxQueues: 1, numRxQueues: 1 },
+      }),
+    ],
+  },
+  {
     capture: 'ipip',
     ours: [encodeLinkAdd({ name: 't0', kind: 'ipip', ipip: { remote: '192.0.2.1', local: '192.0.2.2' } })],
   },

@@ -132,6 +132,9 @@ describe('hostile input', () => {
       () => encodeAddressAdd({ index: 1, address: '10.1' }),
       () => encodeLinkAdd({ name: 'm', kind: 'macvlan' }),
       () => encodeLinkAdd({ name: 'v', kind: 'vxlan' }),
+      () => encodeLinkAdd({ name: 'q', kind: 'veth', numTxQueues: 0 }),
+      () => encodeLinkAdd({ name: 'q', kind: 'veth', numRxQueues: 1.5 }),
+      () => encodeLinkAdd({ name: 'q', kind: 'veth', peer: { name: 'p', numTxQueues: 4097 } }),
     ];
     for (const f of bad) expect(f).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });

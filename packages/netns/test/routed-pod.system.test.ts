@@ -65,7 +65,9 @@ describe.runIf(gate.ok)('wireRoutedPod (Calico style) on a namespace playing the
             expect.objectContaining({ dst: '169.254.1.1/32', scope: 253, oif: pod.podIfIndex }),
           ]),
         );
-        expect((await rt.links.get('eth0')).mtu).toBe(1450);
+        // One tx and one rx queue on each end (not the kernel's one per possible CPU).
+        expect(await rt.links.get('eth0')).toMatchObject({ mtu: 1450, numTxQueues: 1, numRxQueues: 1 });
+        expect(await host.rt.links.get(pod.hostIfName)).toMatchObject({ numTxQueues: 1, numRxQueues: 1 });
       } finally {
         rt.close();
       }
@@ -125,6 +127,22 @@ describe.runIf(gate.ok)('wireRoutedPod (Calico style) on a namespace playing the
       } finally {
         await ns.delete();
       }
+    }
+  });
+
+  it('makes the veth queues asked for, and refuses a bad count before creating anything', async () => {
+    const ns = await Netns.create(uniqueName('p'));
+    try {
+      const pod = await wireRoutedPod({ host: host.rt, podNs: ns, podIp: `${net}.202`, queues: 3 });
+      expect(await host.rt.links.get(pod.hostIfName)).toMatchObject({ numTxQueues: 3, numRxQueues: 3 });
+      await unwireRoutedPod({ host: host.rt, hostIfName: pod.hostIfName });
+      const bad = await wireRoutedPod({ host: host.rt, podNs: ns, podIp: `${net}.203`, queues: 0 }).catch(
+        (e: unknown) => e,
+      );
+      expect(bad).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('queues') });
+      expect((await host.rt.links.list()).filter((l) => l.name.startsWith('cali'))).toEqual([]);
+    } finally {
+      await ns.delete();
     }
   });
 

@@ -55,6 +55,7 @@ describe.runIf(base.ok)('wireBridgePod (host-gw / CNI bridge shape)', () => {
     const br = await h.rt.links.get(bridge);
     const ports = (await h.rt.links.list()).filter((l) => l.master === br.index);
     expect(ports).toHaveLength(20);
+    expect(ports.every((l) => l.numTxQueues === 1 && l.numRxQueues === 1)).toBe(true);
     const failed = await pool(pods, 4, async (a) => {
       const targets = [`${net}.1`, ...pods.filter((b) => b !== a).map((b) => b.ip)];
       return (await pingAll(a.ns, targets)).map((ip) => `${a.ip} -> ${ip}`);

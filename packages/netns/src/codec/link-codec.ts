@@ -57,7 +57,16 @@ export interface BridgeData {
   readonly vlanFiltering?: boolean;
 }
 
-export interface LinkAddRequest {
+/**
+ * Queue counts (`numtxqueues` / `numrxqueues`). Since Linux 5.15 a veth gets one queue of
+ * each per possible CPU, of which one is active; each costs sysfs objects at creation.
+ */
+export interface LinkQueues {
+  readonly numTxQueues?: number;
+  readonly numRxQueues?: number;
+}
+
+export interface LinkAddRequest extends LinkQueues {
   readonly name: string;
   readonly kind: LinkKind;
   readonly mtu?: number;
@@ -67,7 +76,7 @@ export interface LinkAddRequest {
   readonly netns?: NetnsTarget;
   /** Underlay for macvlan (`IFLA_LINK`). */
   readonly link?: number;
-  readonly peer?: {
+  readonly peer?: LinkQueues & {
     readonly name: string;
     readonly netns?: NetnsTarget;
     readonly mtu?: number;
@@ -95,6 +104,23 @@ function netnsAttr(w: MessageWriter, t: NetnsTarget): void {
   else w.attrU32(IFLA.NET_NS_PID, t.pid);
 }
 
+// The kernel refuses 0 and more than 4096 (rtnl_create_link).
+const MAX_QUEUES = 4096;
+
+/** IFLA_NUM_TX/RX_QUEUES, placed before IFLA_IFNAME as iproute2 does. */
+function queueAttrs(w: MessageWriter, q: LinkQueues, what: string): void {
+  for (const [key, type] of [
+    ['numTxQueues', IFLA.NUM_TX_QUEUES],
+    ['numRxQueues', IFLA.NUM_RX_QUEUES],
+  ] as const) {
+    const n = q[key];
+    if (n === undefined) continue;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_QUEUES)
+      throw invalid(`${what}${key}`, n, `use an integer from 1 to ${MAX_QUEUES}`);
+    w.attrU32(type, n);
+  }
+}
+
 function ipv4(text: string | undefined, what: string): Buffer {
   if (text === undefined) return Buffer.alloc(4);
   const a = parseAddress(text, what);
@@ -111,6 +137,7 @@ function kindData(w: MessageWriter, req: LinkAddRequest): void {
       w.nest(IFLA_INFO.DATA, () =>
         w.nest(VETH_INFO_PEER, () => {
           ifinfomsg(w);
+          queueAttrs(w, peer, 'veth peer ');
           w.attrString(IFLA.IFNAME, peer.name);
           if (peer.mtu !== undefined) w.attrU32(IFLA.MTU, peer.mtu);
           if (peer.address !== undefined) w.attr(IFLA.ADDRESS, parseMac(peer.address));
@@ -181,6 +208,7 @@ export function encodeLinkAdd(req: LinkAddRequest): Buffer {
   return buildMessage(RTM.NEWLINK, NLM_F.REQUEST | NLM_F.ACK | NLM_F.CREATE | NLM_F.EXCL, (w) => {
     ifinfomsg(w, 0, up, up);
     if (req.link !== undefined) w.attrU32(IFLA.LINK, req.link);
+    queueAttrs(w, req, '');
     w.attrString(IFLA.IFNAME, req.name);
     if (req.mtu !== undefined) w.attrU32(IFLA.MTU, req.mtu);
     if (req.address !== undefined) w.attr(IFLA.ADDRESS, parseMac(req.address));
@@ -296,6 +324,8 @@ export interface LinkInfo {
   /** `IFLA_LINK_NETNSID`: the namespace id where `link` lives, when it is not this one. */
   readonly linkNetnsId: number | undefined;
   readonly operstate: number | undefined;
+  readonly numTxQueues: number | undefined;
+  readonly numRxQueues: number | undefined;
   /** IPv4 devconf values from `IFLA_AF_SPEC`, by sysctl name. */
   readonly inetConf: Partial<Record<InetConfName, number>>;
   readonly ipip?: { local: string; remote: string; ttl: number; pmtudisc: boolean; link: number };
@@ -362,6 +392,8 @@ export function decodeLink(msg: Message): LinkInfo {
     link: readU32(attrs.get(IFLA.LINK)),
     linkNetnsId: readI32(attrs.get(IFLA.LINK_NETNSID)),
     operstate: readU8(attrs.get(IFLA.OPERSTATE)),
+    numTxQueues: readU32(attrs.get(IFLA.NUM_TX_QUEUES)),
+    numRxQueues: readU32(attrs.get(IFLA.NUM_RX_QUEUES)),
     inetConf: decodeInetConf(attrs.get(IFLA.AF_SPEC)),
   };
   const data = info.get(IFLA_INFO.DATA);

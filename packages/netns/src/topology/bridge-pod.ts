@@ -11,6 +11,7 @@ import { NetnsError } from '../errors.js';
 import type { Rtnetlink } from '../rtnetlink.js';
 import { hostIfNameFor } from './names.js';
 import { Connections, isGone, type NsArg, type StepHook, StepRunner } from './steps.js';
+import { vethQueues } from './veth-queues.js';
 
 export interface BridgePodOptions {
   readonly hostNs?: NsArg;
@@ -26,6 +27,12 @@ export interface BridgePodOptions {
   /** @default `veth` + 11 hex of a hash of the pod namespace and podIfName */
   readonly hostIfName?: string;
   readonly mtu?: number;
+  /**
+   * Tx and rx queues on each veth end. Since Linux 5.15 the kernel otherwise makes one
+   * per possible CPU (only one of each is used unless changed with ethtool), and creation
+   * pays for every one; 1 is what kernels before 5.15 made. @default 1
+   */
+  readonly queues?: number;
   readonly host?: Rtnetlink;
   readonly pod?: Rtnetlink;
   readonly signal?: AbortSignal;
@@ -58,6 +65,7 @@ export const BRIDGE_POD_STEPS = [
 /** Wires a pod onto a bridge; on failure removes what it created (a bridge it found stays). */
 export async function wireBridgePod(opts: BridgePodOptions): Promise<BridgePod> {
   const podIfName = opts.podIfName ?? 'eth0';
+  const queues = vethQueues(opts.queues);
   const hostIfName = opts.hostIfName ?? hostIfNameFor('veth', opts.podNs, podIfName);
   const ip = parsePrefix(opts.podIp, 'podIp');
   if (ip.family !== 2 || !opts.podIp.includes('/') || ip.length > 30) {
@@ -116,7 +124,8 @@ export async function wireBridgePod(opts: BridgePodOptions): Promise<BridgePod> 
             name: hostIfName,
             kind: 'veth',
             mtu: opts.mtu,
-            peer: { name: podIfName, netns: podNs, mtu: opts.mtu },
+            ...queues,
+            peer: { name: podIfName, netns: podNs, mtu: opts.mtu, ...queues },
           }),
         () => host.links.del(hostIfName),
       );

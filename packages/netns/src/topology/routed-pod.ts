@@ -15,6 +15,7 @@ import { NetnsError } from '../errors.js';
 import type { Rtnetlink } from '../rtnetlink.js';
 import { hostIfNameFor } from './names.js';
 import { Connections, isGone, type NsArg, type StepHook, StepRunner } from './steps.js';
+import { vethQueues } from './veth-queues.js';
 
 export const CALICO_GATEWAY = '169.254.1.1';
 
@@ -29,6 +30,12 @@ export interface RoutedPodOptions {
   /** The pod's address; a bare address or a /32. */
   readonly podIp: string;
   readonly mtu?: number;
+  /**
+   * Tx and rx queues on each veth end. Since Linux 5.15 the kernel otherwise makes one
+   * per possible CPU (only one of each is used unless changed with ethtool), and creation
+   * pays for every one; 1 is what kernels before 5.15 made. @default 1
+   */
+  readonly queues?: number;
   /** MAC of the host side (Calico pins ee:ee:ee:ee:ee:ee). @default kernel-chosen */
   readonly hostMac?: string;
   /** @default 169.254.1.1 */
@@ -72,6 +79,7 @@ export const ROUTED_POD_STEPS = [
 /** Wires a pod in the Calico routed style; on any failure removes everything it created. */
 export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> {
   const podIfName = opts.podIfName ?? 'eth0';
+  const queues = vethQueues(opts.queues);
   const gateway = opts.gateway ?? CALICO_GATEWAY;
   const hostIfName = opts.hostIfName ?? hostIfNameFor('cali', opts.podNs, podIfName);
   const ip = parsePrefix(opts.podIp, 'podIp');
@@ -107,7 +115,8 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
                 up: true,
                 mtu: opts.mtu,
                 address: opts.hostMac,
-                peer: { name: podIfName, netns: podNs, mtu: opts.mtu },
+                ...queues,
+                peer: { name: podIfName, netns: podNs, mtu: opts.mtu, ...queues },
               });
               readBack = readLink(host, hostIfName);
               readBack.catch(() => {}); // awaited below, once the creation is known to have worked
