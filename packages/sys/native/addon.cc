@@ -161,17 +161,6 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-struct ThreadCall {
-  int (*fn)(void*);
-  void* ctx;
-  int result;
-};
-
-void* ThreadMain(void* p) {
-  auto call = static_cast<ThreadCall*>(p);
-  call->result = call->fn(call->ctx);
-  return nullptr;
-}
 
 }  // namespace
 
@@ -200,13 +189,33 @@ Napi::Value SysError(Napi::Env env, int err, const char* syscall, const char* pa
   return e;
 }
 
+void* DedicatedThread::Main(void* self) {
+  auto t = static_cast<DedicatedThread*>(self);
+  t->result_ = t->fn_(t->ctx_);
+  return nullptr;
+}
+
+int DedicatedThread::Start(int (*fn)(void*), void* ctx) {
+  fn_ = fn;
+  ctx_ = ctx;
+  int rc = pthread_create(&thread_, nullptr, Main, this);
+  running_ = rc == 0;
+  return rc;
+}
+
+int DedicatedThread::Join() {
+  if (running_) pthread_join(thread_, nullptr);
+  running_ = false;
+  return result_;
+}
+
+// Never leaves a thread running with a pointer to a context that is going away.
+DedicatedThread::~DedicatedThread() { Join(); }
+
 int OnDedicatedThread(int (*fn)(void*), void* ctx) {
-  ThreadCall call{fn, ctx, 0};
-  pthread_t t;
-  int rc = pthread_create(&t, nullptr, ThreadMain, &call);
-  if (rc != 0) return rc;
-  pthread_join(t, nullptr);
-  return call.result;
+  DedicatedThread t;
+  int rc = t.Start(fn, ctx);
+  return rc != 0 ? rc : t.Join();
 }
 
 Napi::Value DoneUndefined(Napi::Env env, Out&) { return env.Undefined(); }

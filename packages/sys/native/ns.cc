@@ -1,5 +1,5 @@
 // Namespace-scoped opening. setns/unshare run only on a short-lived pthread made for the
-// one call (OnDedicatedThread): it enters the namespace, opens the descriptor, and exits.
+// one call (DedicatedThread): it enters the namespace, opens the descriptor, and exits.
 // The descriptor stays bound to that namespace, so JS and the libuv pool never move
 // (shared/reference/netns.md §1).
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
 
 #include "sys.h"
 
@@ -107,14 +108,19 @@ int UnshareOnThread(void* p) {
   return 0;
 }
 
-// Args: run dir, target file. The bind mount is made from the new namespace's thread.
-int BindNewNetnsOnThread(void* p) {
-  auto c = static_cast<Ctx*>(p);
-  if (unshare(CLONE_NEWNET) < 0) return Fail(c->out, "unshare", -1);
-  if (mount("/proc/thread-self/ns/net", c->a[1].str.c_str(), "none", MS_BIND, nullptr) < 0) {
-    return Fail(c->out, "mount", 1);
-  }
-  return 0;
+// A new network namespace, made on a dedicated thread, and an fd of it.
+struct NewNetns {
+  int fd = -1;
+  const char* syscall = nullptr;
+};
+
+int UnshareNetOnThread(void* p) {
+  auto n = static_cast<NewNetns*>(p);
+  n->syscall = "unshare";
+  if (unshare(CLONE_NEWNET) < 0) return errno;
+  n->syscall = "open";
+  n->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  return n->fd < 0 ? errno : 0;
 }
 
 template <int (*Fn)(void*)>
@@ -123,8 +129,12 @@ int ExecOnThread(const Args& a, Out& out) {
   return OnDedicatedThread(Fn, &ctx);
 }
 
+// Args: run dir, target file. Out: an fd of the new namespace (the caller closes it).
 // As iproute2's `ip netns add`: /run/netns is made a shared mount (bind-mounting it on
-// itself first if needed) so the netns mounts propagate to other mount namespaces.
+// itself first if needed) so the netns mounts propagate to other mount namespaces. The
+// namespace is unshared on a dedicated thread while this one makes the mount point (a
+// new file, which on ext4 after many deletions takes about as long), then this thread
+// bind-mounts it through /proc/self/fd. On failure nothing is left: no file, no fd.
 int ExecCreateNetns(const Args& a, Out& out) {
   const char* dir = a[0].str.c_str();
   const char* target = a[1].str.c_str();
@@ -135,12 +145,37 @@ int ExecCreateNetns(const Args& a, Out& out) {
     if (mount(dir, dir, "none", MS_BIND | MS_REC, nullptr) < 0) return Fail(out, "mount", 0);
     bound = true;
   }
-  int fd = open(target, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-  if (fd < 0) return Fail(out, "open", 1);
-  close(fd);
-  int err = ExecOnThread<BindNewNetnsOnThread>(a, out);
-  if (err != 0) unlink(target);  // leave no empty placeholder behind
-  return err;
+  NewNetns ns;
+  DedicatedThread thread;
+  int rc = thread.Start(UnshareNetOnThread, &ns);
+  if (rc != 0) {
+    errno = rc;
+    return Fail(out, "pthread_create", -1);
+  }
+  int file = open(target, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+  int file_err = file < 0 ? errno : 0;
+  if (file >= 0) close(file);
+  int ns_err = thread.Join();
+  if (file_err != 0) {  // the name is taken, or /run/netns refuses: drop the new namespace
+    if (ns.fd >= 0) close(ns.fd);
+    errno = file_err;
+    return Fail(out, "open", 1);
+  }
+  if (ns_err != 0) {
+    unlink(target);  // leave no empty placeholder behind
+    errno = ns_err;
+    return Fail(out, ns.syscall, -1);
+  }
+  std::string source = "/proc/self/fd/" + std::to_string(ns.fd);
+  if (mount(source.c_str(), target, "none", MS_BIND, nullptr) < 0) {
+    int err = errno;
+    close(ns.fd);
+    unlink(target);
+    errno = err;
+    return Fail(out, "mount", 1);
+  }
+  out.num = ns.fd;
+  return 0;
 }
 
 int ExecDeleteNetns(const Args& a, Out& out) {
@@ -156,7 +191,7 @@ const Op kNsOps[] = {
     {"openNetlink", "socket", ExecOnThread<NetlinkOnThread>, DoneNetlink, -1, -1},
     {"openInNamespace", "open", ExecOnThread<OpenOnThread>, DoneNumber, 1, -1},
     {"unshareFd", "unshare", ExecOnThread<UnshareOnThread>, DoneNumber, -1, -1},
-    {"createNetns", "mount", ExecCreateNetns, DoneUndefined, 1, -1},
+    {"createNetns", "mount", ExecCreateNetns, DoneNumber, 1, -1},
     {"deleteNetns", "umount2", ExecDeleteNetns, DoneUndefined, 0, -1},
     {nullptr, nullptr, nullptr, nullptr, -1, -1},
 };

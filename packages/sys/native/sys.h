@@ -10,6 +10,8 @@
 #endif
 #include <napi.h>
 
+#include <pthread.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -63,8 +65,25 @@ Napi::Value DoneNumberOrNull(Napi::Env env, Out& out);
 // A Node-style system error: code (errno name), errno (negative), syscall, path, dest.
 Napi::Value SysError(Napi::Env env, int err, const char* syscall, const char* path, const char* dest);
 
-// Runs `fn` on a fresh pthread and waits for it. Namespace switches happen only there:
-// the thread exits afterwards, so no JS or libuv thread ever changes namespace.
+// A fresh pthread for one call. Namespace switches happen only there: the thread exits
+// afterwards, so no JS or libuv thread ever changes namespace. Start, do other work on
+// the calling thread if there is any, then Join (which returns fn's result).
+class DedicatedThread {
+ public:
+  int Start(int (*fn)(void*), void* ctx);  // 0, or pthread_create's error
+  int Join();
+  ~DedicatedThread();
+
+ private:
+  static void* Main(void* self);
+  int (*fn_)(void*) = nullptr;
+  void* ctx_ = nullptr;
+  int result_ = 0;
+  pthread_t thread_{};
+  bool running_ = false;
+};
+
+// Start and Join in one: runs `fn` on a fresh pthread and waits for it.
 int OnDedicatedThread(int (*fn)(void*), void* ctx);
 
 extern const Op kFsAtOps[];

@@ -81,7 +81,7 @@ interface Ops {
   openNetlink: SyncAsync<[number, NsArg, number, number], { fd: number; portId: number }>;
   openInNamespace: SyncAsync<[NsArg, string, number, number], number>;
   unshareFd: SyncAsync<[number, string], number>;
-  createNetns: SyncAsync<[string, string], void>;
+  createNetns: SyncAsync<[string, string], number>;
   deleteNetns: SyncAsync<[string], void>;
   netlinkSend: SyncAsync<[number, Uint8Array], number>;
   netlinkRecv: SyncAsync<[number], Buffer | null>;

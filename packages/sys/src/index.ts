@@ -33,14 +33,16 @@ export {
 export { mount, mountSync, umount, umountSync } from './mount.js';
 export {
   createNamespaceFd,
+  createNamespaceFdSync,
   createNetns,
+  createNetnsFdSync,
   currentNamespace,
   deleteNetns,
   type NamespaceKind,
   NETNS_RUN_DIR,
   openInNamespace,
 } from './namespace.js';
-export { type NetlinkSocket, type NetlinkSocketOptions, openNetlinkSocket } from './netlink.js';
+export { type NetlinkSocket, type NetlinkSocketOptions, openNetlinkSocket, openNetlinkSocketSync } from './netlink.js';
 export type { NsRef } from './ns-ref.js';
 export { type PidFd, pidfdOpen } from './pidfd.js';
 export {

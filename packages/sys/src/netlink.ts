@@ -82,11 +82,26 @@ class NetlinkSocketImpl implements NetlinkSocket {
  * nl.send(getLinkDump); const reply = await nl.recv(); nl.close();
  */
 export async function openNetlinkSocket(protocol: number, opts: NetlinkSocketOptions = {}): Promise<NetlinkSocket> {
+  const [ns, groups, rcvbuf] = checkOpenArgs(protocol, opts);
+  const { fd, portId } = await native().openNetlinkAsync(protocol, ns, groups, rcvbuf);
+  return new NetlinkSocketImpl(fd, portId, protocol);
+}
+
+/**
+ * openNetlinkSocket on the calling thread: it waits for the dedicated thread (~35 µs)
+ * instead of a trip through the libuv pool (~0.15 ms on a 2-core VM).
+ */
+export function openNetlinkSocketSync(protocol: number, opts: NetlinkSocketOptions = {}): NetlinkSocket {
+  const [ns, groups, rcvbuf] = checkOpenArgs(protocol, opts);
+  const { fd, portId } = native().openNetlink(protocol, ns, groups, rcvbuf);
+  return new NetlinkSocketImpl(fd, portId, protocol);
+}
+
+function checkOpenArgs(protocol: number, opts: NetlinkSocketOptions): [NsRef | null, number, number] {
   checkInt('protocol', protocol, 0, 31);
   if (typeof opts !== 'object' || opts === null) throw typeError('opts', 'an object', opts);
   const ns = opts.netns === undefined ? null : checkNsRef('opts.netns', opts.netns);
   const groups = opts.groups === undefined ? 0 : checkInt('opts.groups', opts.groups, 0, 0xffffffff);
   const rcvbuf = opts.rcvbuf === undefined ? 0 : checkInt('opts.rcvbuf', opts.rcvbuf, 1, 0x7fffffff);
-  const { fd, portId } = await native().openNetlinkAsync(protocol, ns, groups, rcvbuf);
-  return new NetlinkSocketImpl(fd, portId, protocol);
+  return [ns, groups, rcvbuf];
 }

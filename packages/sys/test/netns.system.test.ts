@@ -1,19 +1,32 @@
 // Namespace-scoped opening on the real kernel, and the libuv thread-pool safety check:
 // after all of it, no thread of this process (main, pool, or any other) left the host netns.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, readFileSync, readlinkSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { readlink, stat } from 'node:fs/promises';
 import { requires, threadsOutsideNamespace, uniqueName } from '@ctrkit/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createNamespaceFd,
+  createNamespaceFdSync,
   createNetns,
+  createNetnsFdSync,
   currentNamespace,
   deleteNetns,
   NETLINK,
   O,
   openInNamespace,
   openNetlinkSocket,
+  openNetlinkSocketSync,
 } from '../src/index.js';
 import { firstMessage, getLinkDump, listLinks, setLinkUp } from './helpers/rtnl.js';
 
@@ -56,6 +69,34 @@ describe.runIf(gate.ok)('network namespaces', () => {
     expect(existsSync(path)).toBe(false);
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(` ${path} `);
     await expect(deleteNetns(name)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('createNetnsFdSync: the fd and the mount are the same new namespace; a taken name leaves nothing', async () => {
+    const name = uniqueName('sys');
+    names.push(name);
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    const fd = createNetnsFdSync(name);
+    fds.push(fd);
+    const path = `/run/netns/${name}`;
+    expect(readlinkSync(`/proc/self/fd/${fd}`)).not.toBe(hostNet);
+    expect(statSync(path).ino).toBe(fstatSync(fd).ino);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).toContain(` ${path} `);
+    expect(() => createNetnsFdSync(name)).toThrow(expect.objectContaining({ code: 'EEXIST', syscall: 'open', path }));
+    // The refused call's namespace fd was closed, and the existing mount is untouched.
+    expect(readdirSync('/proc/self/fd').length).toBe(fdsBefore + 1);
+    expect(statSync(path).ino).toBe(fstatSync(fd).ino);
+    const sock = openNetlinkSocketSync(NETLINK.ROUTE, { netns: fd });
+    try {
+      expect(await listLinks(sock)).toEqual(['lo']);
+    } finally {
+      sock.close();
+    }
+    const anon = createNamespaceFdSync('net');
+    fds.push(anon);
+    expect(readlinkSync(`/proc/self/fd/${anon}`)).toMatch(/^net:\[\d+\]$/);
+    expect(fstatSync(anon).ino).not.toBe(fstatSync(fd).ino);
+    expect(currentNamespace('net')).toBe(hostNet);
+    expect(threadsOutsideNamespace('net')).toEqual([]);
   });
 
   it('lists only lo through a netlink socket opened inside a new netns, and nothing moved', async () => {

@@ -87,9 +87,10 @@ describe('makedev / major / minor', () => {
 
 describe('namespace and socket argument validation', () => {
   it('rejects netns names that are not a single path component', async () => {
-    const { createNetns, deleteNetns } = await import('../src/index.js');
+    const { createNetns, createNetnsFdSync, deleteNetns } = await import('../src/index.js');
     for (const bad of ['', '.', '..', 'a/b', 'x\0y', 'n'.repeat(256)]) {
       expect(() => deleteNetns(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+      expect(() => createNetnsFdSync(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
       await expect(createNetns(bad)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     }
     await expect(createNetns(7 as unknown as string)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
@@ -98,9 +99,11 @@ describe('namespace and socket argument validation', () => {
   it('checks namespace refs, kinds, protocols and socket paths', async () => {
     const {
       createNamespaceFd,
+      createNamespaceFdSync,
       currentNamespace,
       openInNamespace,
       openNetlinkSocket,
+      openNetlinkSocketSync,
       unixConnect,
       pidfdOpen,
       alignedBuffer,
@@ -110,6 +113,13 @@ describe('namespace and socket argument validation', () => {
     );
     expect(() => createNamespaceFd('user' as 'net')).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(() => createNamespaceFdSync('user' as 'net')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(() => openNetlinkSocketSync(99)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => openNetlinkSocketSync(0, { netns: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
     expect(() => currentNamespace('../x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
     await expect(openNetlinkSocket(99)).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
