@@ -1,10 +1,9 @@
 // Network namespaces: named ones under /run/netns (iproute2-compatible: `ip netns list`
 // sees them) and anonymous ones held only by an fd. The unshare happens on a dedicated
 // native thread inside @ctrkit/sys; no JS or libuv thread ever changes namespace.
-import { closeSync, openSync, readdirSync, statfsSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, statfsSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { invalid, NetnsError } from './errors.js';
-import { createMountPoint, prepareNetnsDir } from './internal/netns-dir.js';
 import { loadSys } from './internal/sys.js';
 
 export const NETNS_RUN_DIR = '/run/netns';
@@ -79,35 +78,15 @@ export class Netns {
    */
   static async create(name?: string): Promise<Netns> {
     const sys = await loadSys();
+    // Both on the calling thread, which waits while a dedicated native thread unshares
+    // (~0.5 ms of kernel work): the libuv pool's round trip would add ~0.15 ms to that
+    // (bench/src/sys-namespace.bench.ts). A named one's mount point is made meanwhile.
     if (name === undefined) {
-      const fd = await sys.createNamespaceFd('net');
+      const fd = sys.createNamespaceFdSync('net');
       return new Netns(undefined, `/proc/${process.pid}/fd/${fd}`, fd);
     }
     validateName(name);
-    const path = `${NETNS_RUN_DIR}/${name}`;
-    prepareNetnsDir(sys, NETNS_RUN_DIR);
-    // The namespace (unshare on a native thread, ~0.5 ms) and its mount point (a new file,
-    // which on an ext4 /run with many recent deletions takes as long again) do not depend
-    // on each other: both are made at once, then the bind mount joins them.
-    const unshared = sys.createNamespaceFd('net');
-    try {
-      createMountPoint(path);
-    } catch (err) {
-      // The name is taken (EEXIST) or /run/netns refuses: report that, and drop the new
-      // namespace once it exists (should the unshare fail too, the first error stands).
-      await unshared.then(closeSync, () => {});
-      throw err;
-    }
-    let fd: number | undefined;
-    try {
-      fd = await unshared;
-      sys.mountSync(`/proc/self/fd/${fd}`, path, 'none', sys.MS.BIND);
-    } catch (err) {
-      if (fd !== undefined) closeSync(fd);
-      unlinkSync(path); // the mount point this call created
-      throw err;
-    }
-    return new Netns(name, path, fd);
+    return new Netns(name, `${NETNS_RUN_DIR}/${name}`, sys.createNetnsFdSync(name));
   }
 
   /** Opens `NAME` (under /run/netns) or a path (/proc/PID/ns/net, a bind mount elsewhere). */

@@ -41,11 +41,15 @@ export class Rtnetlink {
     this.neighbours = new Neighbours(this.connection, this.links);
   }
 
-  /** Opens a NETLINK_ROUTE socket inside `netns` (or the caller's namespace). */
+  /**
+   * Opens a NETLINK_ROUTE socket inside `netns` (or the caller's namespace). The socket is
+   * made on a dedicated native thread that this one waits for (~35 µs): a trip through the
+   * libuv pool would cost four times as much (bench/src/sys-namespace.bench.ts).
+   */
   static async open(opts: RtnetlinkOptions = {}): Promise<Rtnetlink> {
     const sys = await loadSys();
     const ref = nsRef(opts.netns);
-    const sock = await sys.openNetlinkSocket(sys.NETLINK.ROUTE, ref === undefined ? {} : { netns: ref });
+    const sock = sys.openNetlinkSocketSync(sys.NETLINK.ROUTE, ref === undefined ? {} : { netns: ref });
     return new Rtnetlink(sock, ref, opts);
   }
 

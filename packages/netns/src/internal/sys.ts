@@ -14,15 +14,15 @@ export interface SysNetlinkSocket extends NetlinkTransport {
 export interface SysBindings {
   readonly NETLINK: { readonly ROUTE: number };
   readonly O: { readonly RDONLY: number; readonly WRONLY: number };
-  readonly MS: { readonly BIND: number; readonly REC: number; readonly SHARED: number };
   openNetlinkSocket(
     protocol: number,
     opts?: { netns?: NsRef; groups?: number; rcvbuf?: number },
   ): Promise<SysNetlinkSocket>;
+  openNetlinkSocketSync(protocol: number, opts?: { netns?: NsRef }): SysNetlinkSocket;
   openInNamespace(nsPath: NsRef, path: string, flags: number, mode?: number): Promise<number>;
   deleteNetns(name: string): Promise<void>;
-  createNamespaceFd(kind: 'net'): Promise<number>;
-  mountSync(source: string | null, target: string, fstype: string | null, flags: number): void;
+  createNamespaceFdSync(kind: 'net'): number;
+  createNetnsFdSync(name: string): number;
 }
 
 let loaded: Promise<SysBindings> | undefined;
