@@ -75,11 +75,13 @@ export class Netns {
   /**
    * Creates a namespace. With a name: `/run/netns/NAME`, as `ip netns add NAME`.
    * Without: an anonymous namespace that lives as long as its fd (or something inside it).
+   * The event loop waits for the kernel's work (~0.5 ms; longer while the RTNL is busy),
+   * as it does for an rtnetlink request.
    */
   static async create(name?: string): Promise<Netns> {
     const sys = await loadSys();
     // Both on the calling thread, which waits while a dedicated native thread unshares
-    // (~0.5 ms of kernel work): the libuv pool's round trip would add ~0.15 ms to that
+    // (~0.5 ms of kernel work): the libuv pool's round trip would add up to 0.15 ms to that
     // (bench/src/sys-namespace.bench.ts). A named one's mount point is made meanwhile.
     if (name === undefined) {
       const fd = sys.createNamespaceFdSync('net');

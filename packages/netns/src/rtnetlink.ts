@@ -43,8 +43,8 @@ export class Rtnetlink {
 
   /**
    * Opens a NETLINK_ROUTE socket inside `netns` (or the caller's namespace). The socket is
-   * made on a dedicated native thread that this one waits for (~35 µs): a trip through the
-   * libuv pool would cost four times as much (bench/src/sys-namespace.bench.ts).
+   * made on a dedicated native thread that this one waits for (35-70 µs): a round trip
+   * through the libuv pool would add 0.02-0.15 ms (bench/src/sys-namespace.bench.ts).
    */
   static async open(opts: RtnetlinkOptions = {}): Promise<Rtnetlink> {
     const sys = await loadSys();

@@ -49,7 +49,8 @@ export async function createNetns(name: string): Promise<string> {
  * As createNetns, on the calling thread, and returns an fd of the new namespace (close
  * it when done; the namespace stays while it is mounted). The thread waits while a
  * dedicated thread unshares (~0.5 ms of kernel work), but skips the trip through the
- * libuv pool, which costs ~0.15 ms on a 2-core VM (bench/src/sys-namespace.bench.ts).
+ * libuv pool, which adds 0.02-0.15 ms on this 2-core VM depending on how long the pool's
+ * threads had slept (bench/src/sys-namespace.bench.ts).
  */
 export function createNetnsFdSync(name: string): number {
   return native().createNetns(NETNS_RUN_DIR, `${NETNS_RUN_DIR}/${checkNetnsName(name)}`);

@@ -92,7 +92,7 @@ export async function wireRoutedPod(opts: RoutedPodOptions): Promise<RoutedPod> 
   const podAddr = opts.podIp.split('/')[0] ?? opts.podIp;
   const conns = new Connections();
   const run = new StepRunner(opts.onStep, opts.signal);
-  // The pod's socket is opened first (it takes ~35 µs); it is awaited only once the host
+  // The pod's socket is opened first (it takes 35-70 µs); it is awaited only once the host
   // side has been created, so that a failure of either is handled in one place.
   const podConn = conns.get(opts.pod, opts.podNs);
   podConn.catch(() => {});
