@@ -2,7 +2,7 @@
 // process run, take medians over repetitions after a warm-up, print `ours/peer`
 // ratios and write results/<name>.json. Absolute times on a shared 2-core machine
 // are noise; the ratio from one run is the figure.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,4 +89,29 @@ export function report(c: Comparison): Record<string, number> {
   const out = { ...c, machine: machine(), ratios };
   writeFileSync(join(resultsDir, `${c.name}.json`), `${JSON.stringify(out, null, 2)}\n`);
   return ratios;
+}
+
+function cpuTimes(): { idle: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: idle time is idle + iowait
+  return { idle: (f[3] ?? 0) + (f[4] ?? 0), total: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Waits until the whole machine has been at least `idleShare` idle for two windows of
+ * `windowMs` in a row (or `maxMs` passed), e.g. after deleting many network namespaces,
+ * which the kernel destroys later on a workqueue that would run into the next timing.
+ */
+export async function waitForIdle({ idleShare = 0.9, windowMs = 100, maxMs = 5000 } = {}): Promise<void> {
+  const end = performance.now() + maxMs;
+  let quiet = 0;
+  let prev = cpuTimes();
+  while (quiet < 2 && performance.now() < end) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = cpuTimes();
+    const total = now.total - prev.total;
+    quiet = total > 0 && (now.idle - prev.idle) / total >= idleShare ? quiet + 1 : 0;
+    prev = now;
+  }
 }

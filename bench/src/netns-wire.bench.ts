@@ -2,21 +2,22 @@
 // sysctls) on a namespace playing the host: @ctrkit/netns over rtnetlink against the same
 // wiring scripted with `ip` (one spawn per step), with `ip -batch` (4 spawns per pod), and
 // against the reference CNI `ptp` plugin per pod (containernetworking-plugins, host-local
-// IPAM). Everything lives in namespaces this benchmark creates; the machine's own is untouched.
+// IPAM), alone and after the `loopback` plugin as a runtime runs them (our wiring brings lo
+// up too). Everything lives in namespaces this benchmark creates; the machine's own is untouched.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Netns, Rtnetlink, unwireRoutedPod, wireRoutedPod } from '@ctrkit/netns';
-import { report, type Sample } from './harness.js';
+import { report, type Sample, waitForIdle } from './harness.js';
 
 const run = promisify(execFile);
 const PODS = Number(process.env.NETNS_BENCH_PODS ?? 100);
 const REPS = Number(process.env.NETNS_BENCH_REPS ?? 3);
 const WARMUP = Number(process.env.NETNS_BENCH_WARMUP ?? 1);
-const PAUSE_MS = 500;
 const PTP = '/usr/lib/cni/ptp';
+const LOOPBACK = '/usr/lib/cni/loopback';
 const tag = (process.pid % 46656).toString(36);
 const net = `10.${100 + (process.pid % 150)}.${(process.pid >> 3) % 250}`;
 let round = 0;
@@ -96,6 +97,26 @@ const ours: Approach = {
     pods.delete(i);
   },
 };
+
+// The kernel's own veth queue count (one per possible CPU since 5.15), for the design
+// choice of one queue per end: the same wiring, only `queues` differs. With two possible
+// CPUs here the difference is small; the 64-queue run shows what it is on a large host.
+const possibleCpus = (() => {
+  const last = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim().split(/[-,]/).pop();
+  return Number(last) + 1;
+})();
+const withQueues = (queues: number): Approach => ({
+  async wire(host, hrt, i) {
+    const ns = await Netns.create(podName(host, i));
+    pods.set(i, ns);
+    await wireRoutedPod({ host: hrt, podNs: ns, hostIfName: hostIf(i), podIp: podIp(i), queues });
+  },
+  teardown: ours.teardown,
+});
+const oursPerCpuQueues = withQueues(possibleCpus);
+// What the kernel would make by default on a host with 64 possible CPUs.
+const HOST64_QUEUES = 64;
+const ours64Queues = withQueues(HOST64_QUEUES);
 
 const ourExplicit: Approach = {
   wire: ours.wire,
@@ -179,6 +200,22 @@ const ptp: Approach = {
   },
 };
 
+// ptp leaves the pod's lo down; a runtime runs the loopback plugin for that (containerd's
+// CRI always does), and our wiring brings lo up itself. This is the same work as ours.
+const loopbackConf = JSON.stringify({ cniVersion: '1.0.0', name: 'ctkbench-lo', type: 'loopback' });
+const loopbackEnv = (host: string, i: number, command: string): NodeJS.ProcessEnv => ({
+  ...ptpEnv(host, i, command),
+  CNI_IFNAME: 'lo',
+});
+const ptpWithLoopback: Approach = {
+  async wire(host, _hrt, i) {
+    await ip(['netns', 'add', podName(host, i)]);
+    await withStdin(LOOPBACK, [], loopbackConf, loopbackEnv(host, i, 'ADD'));
+    await withStdin('nsenter', [`--net=/run/netns/${host}`, PTP], ptpConf(), ptpEnv(host, i, 'ADD'));
+  },
+  teardown: ptp.teardown,
+};
+
 /** One run of an approach: a fresh host namespace, PODS pods wired, then torn down. */
 async function measureOnce(a: Approach): Promise<{ wire: number; teardown: number }> {
   const h = await makeHost();
@@ -204,11 +241,22 @@ async function measureOnce(a: Approach): Promise<{ wire: number; teardown: numbe
 const perPod = (s: Sample) => Number((s.median / PODS).toFixed(3));
 
 // The runs are interleaved (every approach once, then again, REPS times) so that a change
-// of load on the shared machine touches all of them alike, and each starts after a pause:
-// the kernel destroys the previous run's namespaces asynchronously, holding the RTNL.
+// of load on the shared machine touches all of them alike, each round in a rotated order
+// (so no approach always follows the same one), and each starts once the machine is idle:
+// the kernel destroys the previous run's namespaces later, on a workqueue holding the RTNL,
+// and that work would otherwise land in whichever run comes next.
 // A first round is untimed, as the harness's measure() does (warmup: 1): binaries in the
 // page cache for the peers, compiled code for ours (whose first 100 pods run interpreted).
-const approaches = { ours, oursExplicitDel: ourExplicit, ip: ipScript, ipBatch, ptp };
+const approaches = {
+  ours,
+  oursPerCpuQueues,
+  ours64Queues,
+  oursExplicitDel: ourExplicit,
+  ip: ipScript,
+  ipBatch,
+  ptp,
+  ptpWithLoopback,
+};
 type Name = keyof typeof approaches;
 const names = Object.keys(approaches) as Name[];
 const runs = Object.fromEntries(names.map((n) => [n, { wire: [] as number[], teardown: [] as number[] }])) as Record<
@@ -216,8 +264,9 @@ const runs = Object.fromEntries(names.map((n) => [n, { wire: [] as number[], tea
   { wire: number[]; teardown: number[] }
 >;
 for (let rep = -WARMUP; rep < REPS; rep++) {
-  for (const n of names) {
-    await new Promise((r) => setTimeout(r, PAUSE_MS));
+  const shift = (rep + WARMUP) % names.length;
+  for (const n of [...names.slice(shift), ...names.slice(0, shift)]) {
+    await waitForIdle();
     const r = await measureOnce(approaches[n]);
     if (rep < 0) continue;
     runs[n].wire.push(r.wire);
@@ -241,14 +290,35 @@ report({
   description: `wire ${PODS} Calico-style routed pods (median of ${REPS} interleaved runs after ${WARMUP} untimed, whole batch)`,
   inputs,
   ours: results.ours.wire,
-  peers: { 'ip-script': results.ip.wire, 'ip-batch': results.ipBatch.wire, 'cni-ptp': results.ptp.wire },
-  goals: { 'ours/ip-script': '<= 0.1', 'ours/cni-ptp': '<= 0.1' },
+  peers: {
+    'ip-script': results.ip.wire,
+    'ip-batch': results.ipBatch.wire,
+    'cni-ptp': results.ptp.wire,
+    'cni-loopback+ptp': results.ptpWithLoopback.wire,
+  },
+  goals: { 'ours/ip-script': '<= 0.1', 'ours/cni-ptp': '<= 0.1', 'ours/cni-loopback+ptp': '<= 0.1' },
   extra: {
     msPerPod: {
       ours: perPod(results.ours.wire),
       ipScript: perPod(results.ip.wire),
       ipBatch: perPod(results.ipBatch.wire),
       ptp: perPod(results.ptp.wire),
+      loopbackPtp: perPod(results.ptpWithLoopback.wire),
+    },
+  },
+});
+
+report({
+  name: 'netns-wire-queues',
+  description: `the same wiring of ${PODS} pods with one queue per veth end (ours) against the kernel's default of one per possible CPU (${possibleCpus} here), and against ${HOST64_QUEUES} (a 64-CPU host's default)`,
+  inputs: { ...inputs, possibleCpus },
+  ours: results.ours.wire,
+  peers: { 'per-cpu-queues': results.oursPerCpuQueues.wire, [`${HOST64_QUEUES}-queues`]: results.ours64Queues.wire },
+  extra: {
+    msPerPod: {
+      ours: perPod(results.ours.wire),
+      perCpuQueues: perPod(results.oursPerCpuQueues.wire),
+      queues64: perPod(results.ours64Queues.wire),
     },
   },
 });
