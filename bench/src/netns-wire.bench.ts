@@ -14,7 +14,7 @@ import { report, type Sample, waitForIdle } from './harness.js';
 
 const run = promisify(execFile);
 const PODS = Number(process.env.NETNS_BENCH_PODS ?? 100);
-const REPS = Number(process.env.NETNS_BENCH_REPS ?? 3);
+const REPS = Number(process.env.NETNS_BENCH_REPS ?? 5);
 const WARMUP = Number(process.env.NETNS_BENCH_WARMUP ?? 1);
 const PTP = '/usr/lib/cni/ptp';
 const LOOPBACK = '/usr/lib/cni/loopback';
