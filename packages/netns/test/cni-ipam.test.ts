@@ -89,6 +89,11 @@ describe('CNI env and config', () => {
     expect(() => parseNetConf('{')).toThrow(expect.objectContaining({ cniCode: 6 }));
     expect(() => parseNetConf('{"cniVersion":"9.9.9","name":"n"}')).toThrow(expect.objectContaining({ cniCode: 1 }));
     expect(() => parseNetConf('{"cniVersion":"1.0.0"}')).toThrow(expect.objectContaining({ cniCode: 7 }));
+    for (const q of ['0', '1.5', '"2"', '5000']) {
+      expect(() => parseNetConf(`{"cniVersion":"1.0.0","name":"n","num_queues":${q}}`)).toThrow(
+        expect.objectContaining({ cniCode: 7, message: expect.stringContaining('num_queues') }),
+      );
+    }
   });
 });
 

@@ -114,7 +114,7 @@ describe.runIf(gate.ok)('ctrkit-cni (CNI 1.0 ADD/CHECK/DEL/VERSION)', () => {
     expectResultShape(result, pod.path);
     const hostIf = (result.interfaces as { name: string }[])[0]!.name;
     expect(hostIf).toBe(cniHostIfName(containerId, 'eth0'));
-    expect((await host.rt.links.get(hostIf)).mtu).toBe(1400);
+    expect(await host.rt.links.get(hostIf)).toMatchObject({ mtu: 1400, numTxQueues: 1, numRxQueues: 1 });
     expect(existsSync(join(dataDir, 'ctknet', `${net}.2`))).toBe(true);
     expect(await ping(pod, host.address)).toBe(true);
     // Unlike ptp and bridge, no host-wide sysctl is changed.

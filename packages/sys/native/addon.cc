@@ -161,7 +161,6 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-
 }  // namespace
 
 Napi::Value SysError(Napi::Env env, int err, const char* syscall, const char* path, const char* dest) {

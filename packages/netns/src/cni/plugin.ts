@@ -71,6 +71,10 @@ export function parseNetConf(text: string): CniNetConf {
       `cniVersion ${conf.cniVersion} is not supported (supported: ${SUPPORTED_VERSIONS.join(', ')})`,
     );
   }
+  const q = conf.num_queues;
+  if (q !== undefined && (!Number.isInteger(q) || q < 1 || q > 4096)) {
+    throw new CniError(CNI_ERR.INVALID_CONFIG, `num_queues ${JSON.stringify(q)} must be an integer from 1 to 4096`);
+  }
   return conf;
 }
 
@@ -114,6 +118,7 @@ export async function cniAdd(env: CniEnv, conf: CniNetConf): Promise<CniResult> 
       hostIfName,
       podIp: ip,
       mtu: conf.mtu,
+      queues: conf.num_queues,
     });
     return versioned(conf, {
       interfaces: [

@@ -33,6 +33,8 @@ export interface CniNetConf {
   readonly name: string;
   readonly type: string;
   readonly mtu?: number;
+  /** Tx and rx queues per veth end, as Calico's key. @default 1 */
+  readonly num_queues?: number;
   readonly ipam: {
     readonly subnet?: string;
     readonly rangeStart?: string;
