@@ -30,7 +30,7 @@ function sample(xs: number[]): Sample {
   return { median: sorted[sorted.length >> 1]!, min: sorted[0]!, max: sorted.at(-1)!, samples: xs };
 }
 
-/** Per-call medians of each variant, variants taking turns call by call; round 0 is untimed. */
+/** Per-call medians of each variant, variants taking turns call by call; the first round is untimed. */
 async function perCall(
   variants: Record<string, { calls: number; once: (i: number) => Promise<number> }>,
 ): Promise<Record<string, Sample>> {
@@ -66,60 +66,28 @@ const fresh = (kind: string) => {
   return name;
 };
 
+/** Milliseconds `fn` takes; `after` (untimed) gets its result, e.g. to close it. */
+async function timed<T>(fn: () => T | Promise<T>, after?: (r: T) => void): Promise<number> {
+  const t0 = performance.now();
+  const r = await fn();
+  const dt = performance.now() - t0;
+  after?.(r);
+  return dt;
+}
+
 const create = await perCall({
-  sync: {
-    calls: CALLS,
-    once: async () => {
-      const name = fresh('s');
-      const t0 = performance.now();
-      closeSync(createNetnsFdSync(name));
-      return performance.now() - t0;
-    },
-  },
-  async: {
-    calls: CALLS,
-    once: async () => {
-      const name = fresh('a');
-      const t0 = performance.now();
-      await createNetns(name);
-      return performance.now() - t0;
-    },
-  },
-  ip: {
-    calls: IP_CALLS,
-    once: async () => {
-      const name = fresh('i');
-      const t0 = performance.now();
-      await run('ip', ['netns', 'add', name]);
-      return performance.now() - t0;
-    },
-  },
+  sync: { calls: CALLS, once: () => timed(() => createNetnsFdSync(fresh('s')), closeSync) },
+  async: { calls: CALLS, once: () => timed(() => createNetns(fresh('a'))) },
+  ip: { calls: IP_CALLS, once: () => timed(() => run('ip', ['netns', 'add', fresh('i')])) },
 });
 
 const target = `${tag}sock`;
 await createNetns(target);
 const path = `/run/netns/${target}`;
+const close = (s: { close(): void }) => s.close();
 const socket = await perCall({
-  sync: {
-    calls: CALLS,
-    once: async () => {
-      const t0 = performance.now();
-      const s = openNetlinkSocketSync(NETLINK.ROUTE, { netns: path });
-      const dt = performance.now() - t0;
-      s.close();
-      return dt;
-    },
-  },
-  async: {
-    calls: CALLS,
-    once: async () => {
-      const t0 = performance.now();
-      const s = await openNetlinkSocket(NETLINK.ROUTE, { netns: path });
-      const dt = performance.now() - t0;
-      s.close();
-      return dt;
-    },
-  },
+  sync: { calls: CALLS, once: () => timed(() => openNetlinkSocketSync(NETLINK.ROUTE, { netns: path }), close) },
+  async: { calls: CALLS, once: () => timed(() => openNetlinkSocket(NETLINK.ROUTE, { netns: path }), close) },
 });
 await deleteNetns(target);
 
