@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Netns, Rtnetlink } from '@ctrkit/netns';
 import { report, type Sample } from './harness.js';
+import { runNetnsInput, runNetnsSuffix, useTmpfsRunNetns } from './run-netns.js';
+
+useTmpfsRunNetns(import.meta.filename);
 
 const run = promisify(execFile);
 const PODS = Number(process.env.NETNS_CNI_BENCH_PODS ?? 20);
@@ -99,9 +102,14 @@ async function bench(kind: 'ctrkit' | 'ptp'): Promise<{ add: Sample; del: Sample
 const ours = await bench('ctrkit');
 const ptp = await bench('ptp');
 report({
-  name: 'netns-cni',
+  name: `netns-cni${runNetnsSuffix}`,
   description: `one CNI ADD per pod, ${PODS} pods, median per call: ctrkit-cni (node dist/cni/main.js) vs CNI ptp 1.1.1`,
-  inputs: { pods: PODS, ipam: 'host-local layout', wiring: 'ctrkit: Calico routed; ptp: its own /24 + host /32' },
+  inputs: {
+    pods: PODS,
+    ipam: 'host-local layout',
+    wiring: 'ctrkit: Calico routed; ptp: its own /24 + host /32',
+    runNetns: runNetnsInput,
+  },
   ours: ours.add,
   peers: { 'cni-ptp': ptp.add },
   extra: {

@@ -4,6 +4,7 @@
 // against the reference CNI `ptp` plugin per pod (containernetworking-plugins, host-local
 // IPAM), alone and after the `loopback` plugin as a runtime runs them (our wiring brings lo
 // up too). Everything lives in namespaces this benchmark creates; the machine's own is untouched.
+// Named namespaces go to a tmpfs /run/netns in a private mount namespace (run-netns.ts says why).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Netns, Rtnetlink, unwireRoutedPod, wireRoutedPod } from '@ctrkit/netns';
 import { report, type Sample, waitForIdle } from './harness.js';
+import { runNetnsInput, runNetnsSuffix, useTmpfsRunNetns } from './run-netns.js';
+
+useTmpfsRunNetns(import.meta.filename);
 
 const run = promisify(execFile);
 const PODS = Number(process.env.NETNS_BENCH_PODS ?? 100);
@@ -283,10 +287,11 @@ const inputs = {
   warmup: WARMUP,
   wiring:
     'Calico routed: netns, veth with peer in pod, /32, 169.254.1.1 scope link, default via it, host proxy_arp/forwarding/route_localnet, proxy_delay=0, host /32 route',
+  runNetns: runNetnsInput,
 };
 
 report({
-  name: 'netns-wire',
+  name: `netns-wire${runNetnsSuffix}`,
   description: `wire ${PODS} Calico-style routed pods (median of ${REPS} interleaved runs after ${WARMUP} untimed, whole batch)`,
   inputs,
   ours: results.ours.wire,
@@ -309,7 +314,7 @@ report({
 });
 
 report({
-  name: 'netns-wire-queues',
+  name: `netns-wire-queues${runNetnsSuffix}`,
   description: `the same wiring of ${PODS} pods with one queue per veth end (ours) against the kernel's default of one per possible CPU (${possibleCpus} here), and against ${HOST64_QUEUES} (a 64-CPU host's default)`,
   inputs: { ...inputs, possibleCpus },
   ours: results.ours.wire,
@@ -324,7 +329,7 @@ report({
 });
 
 report({
-  name: 'netns-teardown',
+  name: `netns-teardown${runNetnsSuffix}`,
   description: `tear down the same ${PODS} pods until the host side is gone (ours: netns delete; ours-explicit: RTM_DELLINK + netns delete)`,
   inputs,
   ours: results.ours.teardown,

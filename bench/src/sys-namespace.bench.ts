@@ -18,6 +18,9 @@ import {
   openNetlinkSocketSync,
 } from '@ctrkit/sys';
 import { report, type Sample } from './harness.js';
+import { runNetnsInput, runNetnsSuffix, useTmpfsRunNetns } from './run-netns.js';
+
+useTmpfsRunNetns(import.meta.filename);
 
 const run = promisify(execFile);
 const CALLS = Number(process.env.SYS_NS_BENCH_CALLS ?? 200);
@@ -91,16 +94,16 @@ const socket = await perCall({
 });
 await deleteNetns(target);
 
-const inputs = { calls: CALLS, ipCalls: IP_CALLS, rounds: ROUNDS, warmupRounds: 1 };
+const inputs = { calls: CALLS, ipCalls: IP_CALLS, rounds: ROUNDS, warmupRounds: 1, runNetns: runNetnsInput };
 report({
-  name: 'sys-netns-create',
+  name: `sys-netns-create${runNetnsSuffix}`,
   description: `create a named netns under /run/netns, per call (median of ${ROUNDS} rounds' medians, variants taking turns)`,
   inputs,
   ours: create.sync!,
   peers: { 'promise-variant': create.async!, 'ip-netns-add': create.ip! },
 });
 report({
-  name: 'sys-netlink-open',
+  name: `sys-netlink-open${runNetnsSuffix}`,
   description: `open a NETLINK_ROUTE socket inside a named netns, per call (median of ${ROUNDS} rounds' medians)`,
   inputs,
   ours: socket.sync!,
