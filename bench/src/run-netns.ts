@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 const INSIDE = 'CTRKIT_BENCH_PRIVATE_RUN_NETNS';
 
 /** True when the namespaces go to the machine's own /run/netns (BENCH_RUN_NETNS=host). */
-export const onHostRunNetns = process.env.BENCH_RUN_NETNS === 'host';
+const onHostRunNetns = process.env.BENCH_RUN_NETNS === 'host';
 
 /** What results record as the place of /run/netns. */
 export const runNetnsInput = onHostRunNetns
